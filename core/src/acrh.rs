@@ -1,0 +1,120 @@
+//! `Access-Control-Request-Headers`: one bounded pass over every line.
+//!
+//! The total size of all lines is capped (8 KiB) before any parsing, by
+//! the caller. Below the cap any well-formed `#field-name` list is
+//! accepted — any order, case, OWS, empty elements, duplicates, split over
+//! several lines — and the first name the policy refuses ends the pass.
+
+use std::borrow::Cow;
+
+use crate::header_rules::HeaderRules;
+use crate::reason::Reason;
+use crate::request::{CorsHeader, classify};
+use crate::token::{is_token, trim_ows};
+
+/// Largest `Access-Control-Request-Headers` (all lines together) the
+/// engine parses.
+pub(crate) const MAX_REQUEST_HEADERS_BYTES: usize = 8 * 1024;
+
+/// Checks every requested name and returns what to echo in
+/// `Access-Control-Allow-Headers`: `None` when no name was requested, the
+/// request's own bytes when they are already canonical (one line of
+/// lowercase names joined by `,`, as browsers send), else a normalised copy.
+pub(crate) fn check<'r, H>(lines_from: H, rules: &HeaderRules) -> Result<Option<Cow<'r, [u8]>>, Reason>
+where
+    H: Iterator<Item = (&'r [u8], &'r [u8])> + Clone,
+{
+    let lines = lines_from.filter(|(name, _)| classify(name) == Some(CorsHeader::RequestHeaders));
+    let mut first_line: Option<&'r [u8]> = None;
+    let mut line_count = 0usize;
+    let mut names = 0usize;
+    let mut canonical = true;
+    for (_, value) in lines.clone() {
+        line_count += 1;
+        first_line.get_or_insert(value);
+        for element in value.split(|&b| b == b',') {
+            let name = trim_ows(element);
+            if name.is_empty() {
+                canonical = false;
+                continue;
+            }
+            if !is_token(name) {
+                return Err(Reason::RequestHeadersInvalid);
+            }
+            rules.check(name)?;
+            canonical &= name.len() == element.len() && !name.iter().any(u8::is_ascii_uppercase);
+            names += 1;
+        }
+    }
+    if names == 0 {
+        return Ok(None);
+    }
+    match first_line {
+        Some(line) if canonical && line_count == 1 => Ok(Some(Cow::Borrowed(line))),
+        _ => Ok(Some(Cow::Owned(normalise(lines.map(|(_, value)| value))))),
+    }
+}
+
+/// Lowercase names joined by `,`, without OWS or empty elements.
+fn normalise<'r>(values: impl Iterator<Item = &'r [u8]>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for value in values {
+        for name in value.split(|&b| b == b',').map(trim_ows).filter(|n| !n.is_empty()) {
+            if !out.is_empty() {
+                out.push(b',');
+            }
+            out.extend(name.iter().map(u8::to_ascii_lowercase));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> HeaderRules {
+        HeaderRules::new(false, vec![b"content-type".as_slice().into(), b"x-request-id".as_slice().into()])
+    }
+
+    fn run<'a>(lines: &'a [(&'a [u8], &'a [u8])]) -> Result<Option<Cow<'a, [u8]>>, Reason> {
+        check(lines.iter().copied(), &rules())
+    }
+
+    const ACRH: &[u8] = b"Access-Control-Request-Headers";
+
+    #[test]
+    fn canonical_is_borrowed() {
+        let lines: &[(&[u8], &[u8])] = &[(ACRH, b"content-type,x-request-id")];
+        assert!(matches!(run(lines), Ok(Some(Cow::Borrowed(b"content-type,x-request-id")))));
+    }
+
+    #[test]
+    fn tolerant_forms_are_normalised() {
+        let cases: &[&[(&[u8], &[u8])]] = &[
+            &[(ACRH, b"Content-Type, X-Request-ID")],
+            &[(ACRH, b"content-type,,x-request-id,")],
+            &[(ACRH, b"content-type"), (b"x-other", b"1"), (b"access-control-request-headers", b"x-request-id")],
+            &[(ACRH, b" content-type ,\tx-request-id ")],
+        ];
+        for lines in cases {
+            assert_eq!(run(lines).unwrap().as_deref(), Some(&b"content-type,x-request-id"[..]), "{lines:?}");
+        }
+    }
+
+    #[test]
+    fn rejections() {
+        let bad: &[(&[u8], &[u8])] = &[(ACRH, b"x-request-id x-other")];
+        assert_eq!(run(bad), Err(Reason::RequestHeadersInvalid));
+        let bad: &[(&[u8], &[u8])] = &[(ACRH, b"content-type,x-unknown")];
+        assert_eq!(run(bad), Err(Reason::HeaderNotAllowed));
+        let bad: &[(&[u8], &[u8])] = &[(ACRH, b"a\x00b")];
+        assert_eq!(run(bad), Err(Reason::RequestHeadersInvalid));
+    }
+
+    #[test]
+    fn empty_lists_request_nothing() {
+        let lines: &[(&[u8], &[u8])] = &[(ACRH, b""), (ACRH, b" , ,")];
+        assert_eq!(run(lines), Ok(None));
+    }
+}

@@ -1,0 +1,165 @@
+//! The decision algorithm (Fetch standard, server side, plus the
+//! project's decisions on `*`, Vary, size caps and `null`).
+
+use std::borrow::Cow;
+
+use crate::acrh::{self, MAX_REQUEST_HEADERS_BYTES};
+use crate::decision::Decision;
+use crate::kind::Kind;
+use crate::origin::{MAX_ORIGIN_LEN, is_malformed, parse_serialized};
+use crate::reason::Reason;
+use crate::request::{Request, scan};
+use crate::response_header::HeaderName;
+use crate::rules::Rules;
+use crate::vary::{Vary, VaryName};
+
+const STAR: &[u8] = b"*";
+const TRUE: &[u8] = b"true";
+const NULL: &[u8] = b"null";
+
+/// How an allowed origin is answered in `Access-Control-Allow-Origin`.
+#[derive(Clone, Copy)]
+enum AllowOrigin<'r> {
+    Star,
+    Echo(&'r [u8]),
+}
+
+impl<'r> AllowOrigin<'r> {
+    fn value(self) -> Cow<'r, [u8]> {
+        match self {
+            AllowOrigin::Star => Cow::Borrowed(STAR),
+            AllowOrigin::Echo(origin) => Cow::Borrowed(origin),
+        }
+    }
+}
+
+/// Whether the answer depends on the request's `Origin` at all.
+fn varies_on_origin(rules: &Rules, verdict: Option<bool>) -> bool {
+    verdict.is_some() || !rules.is_public()
+}
+
+/// Checks one `Origin` line against the scope.
+fn check_origin<'r>(
+    rules: &Rules,
+    origin: &'r [u8],
+    lines: u32,
+    verdict: Option<bool>,
+) -> Result<AllowOrigin<'r>, Reason> {
+    if lines > 1 {
+        return Err(Reason::MultipleOrigins);
+    }
+    if origin.len() > MAX_ORIGIN_LEN {
+        return Err(Reason::OriginTooLarge);
+    }
+    if is_malformed(origin) {
+        return Err(Reason::OriginMalformed);
+    }
+    if origin == NULL {
+        return match verdict {
+            Some(false) => Err(Reason::OriginRejectedByHost),
+            None if rules.is_public() => Ok(AllowOrigin::Star),
+            _ if rules.allow_null => Ok(AllowOrigin::Echo(origin)),
+            _ => Err(Reason::NullOriginNotAllowed),
+        };
+    }
+    match verdict {
+        Some(true) if parse_serialized(origin).is_some() => Ok(AllowOrigin::Echo(origin)),
+        Some(true) => Err(Reason::OriginMalformed),
+        Some(false) => Err(Reason::OriginRejectedByHost),
+        None if rules.is_public() => Ok(AllowOrigin::Star),
+        None if rules.origins.matches(origin) => Ok(AllowOrigin::Echo(origin)),
+        None => Err(Reason::OriginNotAllowed),
+    }
+}
+
+/// Evaluates one request against one scope.
+pub(crate) fn evaluate<'a, H>(rules: &'a Rules, request: Request<'a, H>) -> Decision<'a>
+where
+    H: Iterator<Item = (&'a [u8], &'a [u8])> + Clone,
+{
+    let found = scan(request.headers);
+    let verdict = request.origin_verdict;
+    let origin_vary = if varies_on_origin(rules, verdict) {
+        Vary::EMPTY.with(VaryName::Origin)
+    } else {
+        Vary::EMPTY
+    };
+
+    let Some(origin) = found.origin else {
+        let mut decision = Decision::new(Kind::NotCors, origin_vary);
+        if rules.is_public() && verdict.is_none() {
+            // Same headers as an allowed actual request, so that a shared
+            // cache may serve this response to anyone.
+            push_actual_headers(&mut decision, rules, AllowOrigin::Star);
+        }
+        return decision;
+    };
+
+    let is_preflight = request.method == b"OPTIONS" && found.request_method_lines > 0;
+    let allowed_origin = check_origin(rules, origin, found.origin_lines, verdict);
+
+    if !is_preflight {
+        return match allowed_origin {
+            Ok(allow) => {
+                let mut decision = Decision::new(Kind::Actual, origin_vary);
+                push_actual_headers(&mut decision, rules, allow);
+                decision
+            }
+            Err(reason) => Decision::rejected(reason, origin_vary.with(VaryName::Origin), None),
+        };
+    }
+
+    let vary = origin_vary.union(rules.preflight_vary());
+    let reject = |reason| {
+        Decision::rejected(reason, vary.with(VaryName::Origin), rules.preflight_answer(false))
+    };
+    let allow = match allowed_origin {
+        Ok(allow) => allow,
+        Err(reason) => return reject(reason),
+    };
+    let method = match found.request_method {
+        Some(method) if found.request_method_lines == 1 => method,
+        _ => return reject(Reason::RequestMethodInvalid),
+    };
+    if let Err(reason) = rules.methods.check(method) {
+        return reject(reason);
+    }
+    let allow_headers = match found.request_headers_from {
+        None => None,
+        Some(_) if found.request_headers_bytes > MAX_REQUEST_HEADERS_BYTES => {
+            return reject(Reason::RequestHeadersTooLarge);
+        }
+        Some(lines) => match acrh::check(lines, &rules.headers) {
+            Ok(echo) => echo,
+            Err(reason) => return reject(reason),
+        },
+    };
+
+    let mut decision = Decision::new(Kind::Preflight, vary);
+    decision.set_status(rules.preflight_answer(true));
+    decision.push(HeaderName::AllowOrigin, allow.value());
+    if rules.credentials {
+        decision.push(HeaderName::AllowCredentials, Cow::Borrowed(TRUE));
+    }
+    decision.push(HeaderName::AllowMethods, Cow::Borrowed(method));
+    if let Some(names) = allow_headers {
+        decision.push(HeaderName::AllowHeaders, names);
+    }
+    if let Some(max_age) = &rules.max_age {
+        decision.push(HeaderName::MaxAge, Cow::Borrowed(max_age));
+    }
+    if rules.private_network && found.private_network_true {
+        decision.push(HeaderName::AllowPrivateNetwork, Cow::Borrowed(TRUE));
+    }
+    decision
+}
+
+fn push_actual_headers<'a>(decision: &mut Decision<'a>, rules: &'a Rules, allow: AllowOrigin<'a>) {
+    decision.push(HeaderName::AllowOrigin, allow.value());
+    if rules.credentials {
+        decision.push(HeaderName::AllowCredentials, Cow::Borrowed(TRUE));
+    }
+    if let Some(expose) = &rules.expose {
+        decision.push(HeaderName::ExposeHeaders, Cow::Borrowed(expose));
+    }
+}

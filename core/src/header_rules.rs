@@ -1,0 +1,86 @@
+//! The policy's allowed request-header names and the check of one
+//! requested name against them.
+
+use std::cmp::Ordering;
+
+use crate::reason::Reason;
+
+const AUTHORIZATION: &[u8] = b"authorization";
+
+/// Allowed request headers of one policy scope.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct HeaderRules {
+    /// `*`: every name except `authorization`.
+    any: bool,
+    /// `authorization` is listed explicitly.
+    authorization: bool,
+    /// Lowercase names, sorted for binary search.
+    names: Vec<Box<[u8]>>,
+}
+
+/// Compares a stored lowercase name with a requested name of any case.
+fn cmp_lower(stored: &[u8], requested: &[u8]) -> Ordering {
+    stored
+        .iter()
+        .copied()
+        .cmp(requested.iter().map(u8::to_ascii_lowercase))
+}
+
+impl HeaderRules {
+    /// `names` must already be lowercase tokens.
+    pub(crate) fn new(any: bool, mut names: Vec<Box<[u8]>>) -> HeaderRules {
+        names.sort_unstable();
+        names.dedup();
+        let authorization = names.iter().any(|n| **n == *AUTHORIZATION);
+        HeaderRules { any, authorization, names }
+    }
+
+    /// Checks one requested name (a token, any case).
+    #[inline]
+    pub(crate) fn check(&self, requested: &[u8]) -> Result<(), Reason> {
+        if requested.eq_ignore_ascii_case(AUTHORIZATION) {
+            return match (self.authorization, self.any) {
+                (true, _) => Ok(()),
+                (false, true) => Err(Reason::AuthorizationNotAllowed),
+                (false, false) => Err(Reason::HeaderNotAllowed),
+            };
+        }
+        if self.any
+            || self
+                .names
+                .binary_search_by(|stored| cmp_lower(stored, requested))
+                .is_ok()
+        {
+            Ok(())
+        } else {
+            Err(Reason::HeaderNotAllowed)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(any: bool, names: &[&str]) -> HeaderRules {
+        HeaderRules::new(any, names.iter().map(|n| n.as_bytes().into()).collect())
+    }
+
+    #[test]
+    fn case_insensitive_lookup() {
+        let r = rules(false, &["content-type", "x-request-id"]);
+        assert_eq!(r.check(b"Content-Type"), Ok(()));
+        assert_eq!(r.check(b"X-REQUEST-ID"), Ok(()));
+        assert_eq!(r.check(b"x-other"), Err(Reason::HeaderNotAllowed));
+        assert_eq!(r.check(b"content-typ"), Err(Reason::HeaderNotAllowed));
+        assert_eq!(r.check(b"content-type2"), Err(Reason::HeaderNotAllowed));
+    }
+
+    #[test]
+    fn wildcard_never_covers_authorization() {
+        assert_eq!(rules(true, &[]).check(b"Authorization"), Err(Reason::AuthorizationNotAllowed));
+        assert_eq!(rules(true, &["authorization"]).check(b"authorization"), Ok(()));
+        assert_eq!(rules(false, &[]).check(b"authorization"), Err(Reason::HeaderNotAllowed));
+        assert_eq!(rules(true, &[]).check(b"x-anything"), Ok(()));
+    }
+}

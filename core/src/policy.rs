@@ -1,0 +1,119 @@
+//! A validated, immutable CORS policy and its entry points.
+
+use std::path::Path;
+
+use crate::decision::Decision;
+use crate::document::{self, Format, Value};
+use crate::evaluate;
+use crate::problem::{ConfigError, Problem, ProblemCode, Severity};
+use crate::request::Request;
+use crate::routes::RouteTable;
+use crate::rules::Rules;
+use crate::validate;
+
+/// A validated CORS policy, compiled for evaluation.
+///
+/// A `Policy` is immutable and `Send + Sync`: build it once, share it
+/// between threads (behind an `Arc` if needed) without locking.
+#[derive(Debug)]
+pub struct Policy {
+    root: Rules,
+    routes: Vec<Rules>,
+    table: RouteTable,
+    warnings: Vec<Problem>,
+}
+
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Policy>();
+};
+
+impl Policy {
+    /// Builds a policy from a document's value tree (see [`Value`]); every
+    /// surface funnels its configuration through here.
+    pub fn from_value(document: &Value) -> Result<Policy, ConfigError> {
+        let built = validate::build(document).map_err(ConfigError::new)?;
+        let mut routes = Vec::with_capacity(built.routes.len());
+        let mut prefixes = Vec::with_capacity(built.routes.len());
+        for (index, (prefix, rules)) in built.routes.into_iter().enumerate() {
+            prefixes.push((prefix, index));
+            routes.push(rules);
+        }
+        Ok(Policy { root: built.root, routes, table: RouteTable::new(prefixes), warnings: built.warnings })
+    }
+
+    /// Builds a policy from a TOML document.
+    pub fn from_toml(text: &str) -> Result<Policy, ConfigError> {
+        Policy::from_document(text, Format::Toml)
+    }
+
+    /// Builds a policy from a JSON document (same keys and meaning as TOML).
+    pub fn from_json(text: &str) -> Result<Policy, ConfigError> {
+        Policy::from_document(text, Format::Json)
+    }
+
+    /// Builds a policy from a document in the given format.
+    pub fn from_document(text: &str, format: Format) -> Result<Policy, ConfigError> {
+        let value = document::parse(text, format).map_err(|message| syntax_error(&message))?;
+        Policy::from_value(&value)
+    }
+
+    /// Reads a policy file: `.json` is JSON, anything else TOML.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Policy, ConfigError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ConfigError::new(vec![Problem {
+                severity: Severity::Error,
+                code: ProblemCode::Io,
+                field: String::new(),
+                value: path.display().to_string(),
+                message: format!("cannot read the policy file: {e}"),
+            }])
+        })?;
+        Policy::from_document(&text, Format::from_path(path))
+    }
+
+    /// What works but may surprise (lint warnings), in document order.
+    pub fn warnings(&self) -> &[Problem] {
+        &self.warnings
+    }
+
+    /// Decides one request.
+    ///
+    /// Allocation-free except in one case: a preflight whose
+    /// `Access-Control-Request-Headers` must be echoed and did not arrive in
+    /// the browsers' canonical form (one line of lowercase names joined by
+    /// `,`) gets a normalised copy.
+    pub fn evaluate<'a, H>(&'a self, request: Request<'a, H>) -> Decision<'a>
+    where
+        H: Iterator<Item = (&'a [u8], &'a [u8])> + Clone,
+    {
+        let rules = match self.table.select(request.path) {
+            Some(index) => self.routes.get(index).unwrap_or(&self.root),
+            None => &self.root,
+        };
+        evaluate::evaluate(rules, request)
+    }
+}
+
+fn syntax_error(message: &str) -> ConfigError {
+    ConfigError::new(vec![Problem {
+        severity: Severity::Error,
+        code: ProblemCode::Syntax,
+        field: String::new(),
+        value: String::new(),
+        message: message.to_owned(),
+    }])
+}
+
+/// Validates a document without keeping the policy: every error and
+/// warning, in document order (what `unicors lint` prints).
+pub fn lint(text: &str, format: Format) -> Vec<Problem> {
+    match document::parse(text, format) {
+        Err(message) => syntax_error(&message).problems().to_vec(),
+        Ok(value) => match validate::build(&value) {
+            Ok(built) => built.warnings,
+            Err(problems) => problems,
+        },
+    }
+}

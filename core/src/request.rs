@@ -1,0 +1,156 @@
+//! The request as the engine sees it: a method, a path and the header
+//! lines exactly as the server holds them (names in any case, repeated
+//! names, arbitrary bytes in values).
+
+use std::iter::Copied;
+use std::slice::Iter;
+
+/// A borrowed request view.
+///
+/// `headers` is any cloneable iterator of `(name, value)` byte pairs — a
+/// slice of pairs, an adapter over a C array or a framework's header map.
+/// The engine walks it once, and a second time from the first
+/// `Access-Control-Request-Headers` line when a preflight carries one.
+#[derive(Clone, Debug)]
+pub struct Request<'r, H> {
+    pub(crate) method: &'r [u8],
+    pub(crate) path: &'r [u8],
+    pub(crate) headers: H,
+    pub(crate) origin_verdict: Option<bool>,
+}
+
+/// The header iterator of a request built from a slice of pairs.
+pub type PairIter<'r> = Copied<Iter<'r, (&'r [u8], &'r [u8])>>;
+
+impl<'r> Request<'r, PairIter<'r>> {
+    /// A request from a slice of `(name, value)` pairs, with path `/`.
+    pub fn new(method: &'r [u8], headers: &'r [(&'r [u8], &'r [u8])]) -> Self {
+        Request::from_headers(method, headers.iter().copied())
+    }
+}
+
+impl<'r, H> Request<'r, H>
+where
+    H: Iterator<Item = (&'r [u8], &'r [u8])> + Clone,
+{
+    /// A request from any cloneable iterator of `(name, value)` pairs, with path `/`.
+    pub fn from_headers(method: &'r [u8], headers: H) -> Self {
+        Request { method, path: b"/", headers, origin_verdict: None }
+    }
+
+    /// Sets the path the host's router uses (nginx `$uri`, ASGI
+    /// `scope["path"]`, WSGI `PATH_INFO`); anything from `?` on is ignored.
+    /// It selects the policy's `routes`.
+    #[must_use]
+    pub fn with_path(mut self, path: &'r [u8]) -> Self {
+        self.path = path;
+        self
+    }
+
+    /// Sets the host's own verdict on the origin (a callback, a database…).
+    /// When set, it replaces the policy's origin lists; the engine still
+    /// rejects malformed, repeated and (unless allowed) `null` origins, and
+    /// the response always varies on `Origin`.
+    #[must_use]
+    pub fn with_origin_verdict(mut self, allowed: Option<bool>) -> Self {
+        self.origin_verdict = allowed;
+        self
+    }
+}
+
+/// The request headers the engine reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CorsHeader {
+    Origin,
+    RequestMethod,
+    RequestHeaders,
+    RequestPrivateNetwork,
+}
+
+/// Classifies a header name, ASCII case-insensitively, by length first.
+#[inline]
+pub(crate) fn classify(name: &[u8]) -> Option<CorsHeader> {
+    let (candidate, header) = match name.len() {
+        6 => (&b"origin"[..], CorsHeader::Origin),
+        29 => (&b"access-control-request-method"[..], CorsHeader::RequestMethod),
+        30 => (&b"access-control-request-headers"[..], CorsHeader::RequestHeaders),
+        38 => (&b"access-control-request-private-network"[..], CorsHeader::RequestPrivateNetwork),
+        _ => return None,
+    };
+    name.eq_ignore_ascii_case(candidate).then_some(header)
+}
+
+/// What one pass over the header list found.
+#[derive(Debug)]
+pub(crate) struct Scan<'r, H> {
+    pub(crate) origin: Option<&'r [u8]>,
+    pub(crate) origin_lines: u32,
+    pub(crate) request_method: Option<&'r [u8]>,
+    pub(crate) request_method_lines: u32,
+    /// The header iterator positioned at the first ACRH line.
+    pub(crate) request_headers_from: Option<H>,
+    pub(crate) request_headers_bytes: usize,
+    pub(crate) private_network_true: bool,
+    pub(crate) private_network_lines: u32,
+}
+
+pub(crate) fn scan<'r, H>(headers: H) -> Scan<'r, H>
+where
+    H: Iterator<Item = (&'r [u8], &'r [u8])> + Clone,
+{
+    let mut found = Scan {
+        origin: None,
+        origin_lines: 0,
+        request_method: None,
+        request_method_lines: 0,
+        request_headers_from: None,
+        request_headers_bytes: 0,
+        private_network_true: false,
+        private_network_lines: 0,
+    };
+    let mut iter = headers;
+    loop {
+        let before = iter.clone();
+        let Some((name, value)) = iter.next() else { break };
+        match classify(name) {
+            None => {}
+            Some(CorsHeader::Origin) => {
+                found.origin_lines = found.origin_lines.saturating_add(1);
+                found.origin.get_or_insert(value);
+            }
+            Some(CorsHeader::RequestMethod) => {
+                found.request_method_lines = found.request_method_lines.saturating_add(1);
+                found.request_method.get_or_insert(value);
+            }
+            Some(CorsHeader::RequestHeaders) => {
+                found.request_headers_bytes = found.request_headers_bytes.saturating_add(value.len());
+                if found.request_headers_from.is_none() {
+                    found.request_headers_from = Some(before);
+                }
+            }
+            Some(CorsHeader::RequestPrivateNetwork) => {
+                found.private_network_lines = found.private_network_lines.saturating_add(1);
+                found.private_network_true = found.private_network_lines == 1 && value == b"true";
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_any_case() {
+        assert_eq!(classify(b"ORIGIN"), Some(CorsHeader::Origin));
+        assert_eq!(classify(b"Access-Control-Request-Method"), Some(CorsHeader::RequestMethod));
+        assert_eq!(classify(b"access-control-request-headers"), Some(CorsHeader::RequestHeaders));
+        assert_eq!(
+            classify(b"Access-Control-Request-Private-Network"),
+            Some(CorsHeader::RequestPrivateNetwork)
+        );
+        assert_eq!(classify(b"origin2"), None);
+        assert_eq!(classify(b"orig\xc3\xadn"), None);
+    }
+}

@@ -1,0 +1,129 @@
+//! The request headers a response varies on.
+
+use std::fmt;
+
+/// A request header name that a CORS response may vary on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum VaryName {
+    /// `Origin`
+    Origin,
+    /// `Access-Control-Request-Method`
+    RequestMethod,
+    /// `Access-Control-Request-Headers`
+    RequestHeaders,
+    /// `Access-Control-Request-Private-Network`
+    RequestPrivateNetwork,
+}
+
+impl VaryName {
+    const ALL: [VaryName; 4] = [
+        VaryName::Origin,
+        VaryName::RequestMethod,
+        VaryName::RequestHeaders,
+        VaryName::RequestPrivateNetwork,
+    ];
+
+    /// The header name as conventionally capitalised.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            VaryName::Origin => "Origin",
+            VaryName::RequestMethod => "Access-Control-Request-Method",
+            VaryName::RequestHeaders => "Access-Control-Request-Headers",
+            VaryName::RequestPrivateNetwork => "Access-Control-Request-Private-Network",
+        }
+    }
+
+    const fn bit(self) -> u8 {
+        1 << self as u8
+    }
+}
+
+/// The set of names to *append* to the response's `Vary` header (never
+/// replacing what the app set, never `*`).
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Vary(u8);
+
+/// The joined value for every subset, so hosts get one static string.
+const JOINED: [&str; 16] = {
+    let mut table = [""; 16];
+    table[0b0001] = "Origin";
+    table[0b0010] = "Access-Control-Request-Method";
+    table[0b0011] = "Origin, Access-Control-Request-Method";
+    table[0b0100] = "Access-Control-Request-Headers";
+    table[0b0101] = "Origin, Access-Control-Request-Headers";
+    table[0b0110] = "Access-Control-Request-Method, Access-Control-Request-Headers";
+    table[0b0111] = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
+    table[0b1000] = "Access-Control-Request-Private-Network";
+    table[0b1001] = "Origin, Access-Control-Request-Private-Network";
+    table[0b1010] = "Access-Control-Request-Method, Access-Control-Request-Private-Network";
+    table[0b1011] = "Origin, Access-Control-Request-Method, Access-Control-Request-Private-Network";
+    table[0b1100] = "Access-Control-Request-Headers, Access-Control-Request-Private-Network";
+    table[0b1101] = "Origin, Access-Control-Request-Headers, Access-Control-Request-Private-Network";
+    table[0b1110] = "Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network";
+    table[0b1111] = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network";
+    table
+};
+
+impl Vary {
+    /// No names.
+    pub const EMPTY: Vary = Vary(0);
+
+    /// This set plus `name`.
+    #[must_use]
+    pub const fn with(self, name: VaryName) -> Vary {
+        Vary(self.0 | name.bit())
+    }
+
+    /// This set without `name`.
+    #[must_use]
+    pub const fn without(self, name: VaryName) -> Vary {
+        Vary(self.0 & !name.bit())
+    }
+
+    /// Every name of either set.
+    #[must_use]
+    pub const fn union(self, other: Vary) -> Vary {
+        Vary(self.0 | other.0)
+    }
+
+    /// Whether `name` is in the set.
+    pub const fn contains(self, name: VaryName) -> bool {
+        self.0 & name.bit() != 0
+    }
+
+    /// Whether the set is empty.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The names, in a fixed order.
+    pub fn iter(self) -> impl Iterator<Item = VaryName> {
+        VaryName::ALL.into_iter().filter(move |name| self.contains(*name))
+    }
+
+    /// The names joined with `", "`, ready to append to `Vary`; empty when
+    /// there is nothing to append.
+    pub const fn as_str(self) -> &'static str {
+        JOINED[self.0 as usize & 0b1111]
+    }
+}
+
+impl fmt::Debug for Vary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joined_table_matches_names() {
+        for bits in 0u8..16 {
+            let vary = Vary(bits);
+            let joined: Vec<_> = vary.iter().map(VaryName::as_str).collect();
+            assert_eq!(vary.as_str(), joined.join(", "), "bits {bits:04b}");
+        }
+    }
+}
