@@ -20,7 +20,10 @@ pub(crate) const MAX_REQUEST_HEADERS_BYTES: usize = 8 * 1024;
 /// `Access-Control-Allow-Headers`: `None` when no name was requested, the
 /// request's own bytes when they are already canonical (one line of
 /// lowercase names joined by `,`, as browsers send), else a normalised copy.
-pub(crate) fn check<'r, H>(lines_from: H, rules: &HeaderRules) -> Result<Option<Cow<'r, [u8]>>, Reason>
+pub(crate) fn check<'r, H>(
+    lines_from: H,
+    rules: &HeaderRules,
+) -> Result<Option<Cow<'r, [u8]>>, Reason>
 where
     H: Iterator<Item = (&'r [u8], &'r [u8])> + Clone,
 {
@@ -59,7 +62,11 @@ where
 fn normalise<'r>(values: impl Iterator<Item = &'r [u8]>) -> Vec<u8> {
     let mut out = Vec::new();
     for value in values {
-        for name in value.split(|&b| b == b',').map(trim_ows).filter(|n| !n.is_empty()) {
+        for name in value
+            .split(|&b| b == b',')
+            .map(trim_ows)
+            .filter(|n| !n.is_empty())
+        {
             if !out.is_empty() {
                 out.push(b',');
             }
@@ -74,7 +81,13 @@ mod tests {
     use super::*;
 
     fn rules() -> HeaderRules {
-        HeaderRules::new(false, vec![b"content-type".as_slice().into(), b"x-request-id".as_slice().into()])
+        HeaderRules::new(
+            false,
+            vec![
+                b"content-type".as_slice().into(),
+                b"x-request-id".as_slice().into(),
+            ],
+        )
     }
 
     fn run<'a>(lines: &'a [(&'a [u8], &'a [u8])]) -> Result<Option<Cow<'a, [u8]>>, Reason> {
@@ -86,7 +99,10 @@ mod tests {
     #[test]
     fn canonical_is_borrowed() {
         let lines: &[(&[u8], &[u8])] = &[(ACRH, b"content-type,x-request-id")];
-        assert!(matches!(run(lines), Ok(Some(Cow::Borrowed(b"content-type,x-request-id")))));
+        assert!(matches!(
+            run(lines),
+            Ok(Some(Cow::Borrowed(b"content-type,x-request-id")))
+        ));
     }
 
     #[test]
@@ -94,11 +110,19 @@ mod tests {
         let cases: &[&[(&[u8], &[u8])]] = &[
             &[(ACRH, b"Content-Type, X-Request-ID")],
             &[(ACRH, b"content-type,,x-request-id,")],
-            &[(ACRH, b"content-type"), (b"x-other", b"1"), (b"access-control-request-headers", b"x-request-id")],
+            &[
+                (ACRH, b"content-type"),
+                (b"x-other", b"1"),
+                (b"access-control-request-headers", b"x-request-id"),
+            ],
             &[(ACRH, b" content-type ,\tx-request-id ")],
         ];
         for lines in cases {
-            assert_eq!(run(lines).unwrap().as_deref(), Some(&b"content-type,x-request-id"[..]), "{lines:?}");
+            assert_eq!(
+                run(lines).unwrap().as_deref(),
+                Some(&b"content-type,x-request-id"[..]),
+                "{lines:?}"
+            );
         }
     }
 

@@ -11,8 +11,10 @@ use crate::vary::Vary;
 /// ACAM, ACAH, ACMA, ACAPN).
 pub(crate) const MAX_HEADERS: usize = 7;
 
-const EMPTY_HEADER: ResponseHeader<'static> =
-    ResponseHeader { name: HeaderName::AllowOrigin, value: Cow::Borrowed(&[]) };
+const EMPTY_HEADER: ResponseHeader<'static> = ResponseHeader {
+    name: HeaderName::AllowOrigin,
+    value: Cow::Borrowed(&[]),
+};
 
 /// The CORS decision for one request: its kind, why it was rejected,
 /// whether the host answers now (and with which status) or lets the app
@@ -103,7 +105,10 @@ impl<'a> Decision<'a> {
 
     /// The value of one header of this decision, if it sets it.
     pub fn header(&self, name: HeaderName) -> Option<&[u8]> {
-        self.headers().iter().find(|h| h.name == name).map(|h| &*h.value)
+        self.headers()
+            .iter()
+            .find(|h| h.name == name)
+            .map(|h| &*h.value)
     }
 
     /// The names to append to the response's `Vary`.

@@ -103,7 +103,9 @@ impl Format {
 /// both formats (JSON parsers usually keep the last one silently).
 pub fn parse(text: &str, format: Format) -> Result<Value, String> {
     match format {
-        Format::Toml => toml::from_str::<Value>(text).map_err(|e| e.to_string().trim_end().to_owned()),
+        Format::Toml => {
+            toml::from_str::<Value>(text).map_err(|e| e.to_string().trim_end().to_owned())
+        }
         Format::Json => serde_json::from_str::<Value>(text).map_err(|e| e.to_string()),
     }
 }
@@ -186,8 +188,14 @@ mod tests {
 
     #[test]
     fn toml_and_json_give_the_same_tree() {
-        let toml = parse("allow_origins = [\"https://a.example\"]\nmax_age = 600\n", Format::Toml);
-        let json = parse(r#"{"allow_origins": ["https://a.example"], "max_age": 600}"#, Format::Json);
+        let toml = parse(
+            "allow_origins = [\"https://a.example\"]\nmax_age = 600\n",
+            Format::Toml,
+        );
+        let json = parse(
+            r#"{"allow_origins": ["https://a.example"], "max_age": 600}"#,
+            Format::Json,
+        );
         assert_eq!(toml, json);
     }
 

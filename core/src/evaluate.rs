@@ -111,7 +111,11 @@ where
 
     let vary = origin_vary.union(rules.preflight_vary());
     let reject = |reason| {
-        Decision::rejected(reason, vary.with(VaryName::Origin), rules.preflight_answer(false))
+        Decision::rejected(
+            reason,
+            vary.with(VaryName::Origin),
+            rules.preflight_answer(false),
+        )
     };
     let allow = match allowed_origin {
         Ok(allow) => allow,

@@ -32,7 +32,11 @@ impl HeaderRules {
         names.sort_unstable();
         names.dedup();
         let authorization = names.iter().any(|n| **n == *AUTHORIZATION);
-        HeaderRules { any, authorization, names }
+        HeaderRules {
+            any,
+            authorization,
+            names,
+        }
     }
 
     /// Checks one requested name (a token, any case).
@@ -78,9 +82,18 @@ mod tests {
 
     #[test]
     fn wildcard_never_covers_authorization() {
-        assert_eq!(rules(true, &[]).check(b"Authorization"), Err(Reason::AuthorizationNotAllowed));
-        assert_eq!(rules(true, &["authorization"]).check(b"authorization"), Ok(()));
-        assert_eq!(rules(false, &[]).check(b"authorization"), Err(Reason::HeaderNotAllowed));
+        assert_eq!(
+            rules(true, &[]).check(b"Authorization"),
+            Err(Reason::AuthorizationNotAllowed)
+        );
+        assert_eq!(
+            rules(true, &["authorization"]).check(b"authorization"),
+            Ok(())
+        );
+        assert_eq!(
+            rules(false, &[]).check(b"authorization"),
+            Err(Reason::HeaderNotAllowed)
+        );
         assert_eq!(rules(true, &[]).check(b"x-anything"), Ok(()));
     }
 }

@@ -4,14 +4,17 @@ use crate::reason::Reason;
 use crate::token::is_token;
 
 /// Methods a browser uppercases itself (Fetch "normalize a method").
-pub(crate) const NORMALIZED_METHODS: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
+pub(crate) const NORMALIZED_METHODS: [&str; 6] =
+    ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
 
 /// Methods `fetch()` refuses to send.
 pub(crate) const FORBIDDEN_METHODS: [&str; 3] = ["CONNECT", "TRACE", "TRACK"];
 
 /// Whether `method` is a forbidden method, compared case-insensitively.
 pub(crate) fn is_forbidden(method: &[u8]) -> bool {
-    FORBIDDEN_METHODS.iter().any(|f| method.eq_ignore_ascii_case(f.as_bytes()))
+    FORBIDDEN_METHODS
+        .iter()
+        .any(|f| method.eq_ignore_ascii_case(f.as_bytes()))
 }
 
 /// Whether `method` is CORS-safelisted: exactly `GET`, `HEAD` or `POST`.
@@ -46,7 +49,10 @@ impl MethodRules {
         }
         if is_safelisted(requested)
             || self.any
-            || self.names.binary_search_by(|name| (**name).cmp(requested)).is_ok()
+            || self
+                .names
+                .binary_search_by(|name| (**name).cmp(requested))
+                .is_ok()
         {
             Ok(())
         } else {
@@ -61,14 +67,20 @@ mod tests {
 
     #[test]
     fn byte_exact_and_safelisted() {
-        let rules = MethodRules::new(false, vec![b"PUT".as_slice().into(), b"PATCH".as_slice().into()]);
+        let rules = MethodRules::new(
+            false,
+            vec![b"PUT".as_slice().into(), b"PATCH".as_slice().into()],
+        );
         assert_eq!(rules.check(b"PUT"), Ok(()));
         assert_eq!(rules.check(b"GET"), Ok(()));
         assert_eq!(rules.check(b"patch"), Err(Reason::MethodNotAllowed));
         assert_eq!(rules.check(b"get"), Err(Reason::MethodNotAllowed));
         assert_eq!(rules.check(b"TRACE"), Err(Reason::MethodForbidden));
         assert_eq!(rules.check(b"connect"), Err(Reason::MethodForbidden));
-        assert_eq!(rules.check(b"PUT,DELETE"), Err(Reason::RequestMethodInvalid));
+        assert_eq!(
+            rules.check(b"PUT,DELETE"),
+            Err(Reason::RequestMethodInvalid)
+        );
         assert_eq!(rules.check(b""), Err(Reason::RequestMethodInvalid));
         assert_eq!(rules.check(b" PUT"), Err(Reason::RequestMethodInvalid));
     }

@@ -47,7 +47,11 @@ pub(crate) fn parse_serialized(value: &[u8]) -> Option<OriginParts<'_>> {
         let close = rest.iter().position(|&b| b == b']')?;
         let host = &rest[..=close];
         let inner = &host[1..close];
-        if inner.is_empty() || !inner.iter().all(|&b| matches!(b, b'0'..=b'9' | b'a'..=b'f' | b':')) {
+        if inner.is_empty()
+            || !inner
+                .iter()
+                .all(|&b| matches!(b, b'0'..=b'9' | b'a'..=b'f' | b':'))
+        {
             return None;
         }
         (host, &rest[close + 1..])
@@ -75,9 +79,9 @@ fn is_scheme(scheme: &[u8]) -> bool {
     match scheme {
         [first, rest @ ..] => {
             first.is_ascii_lowercase()
-                && rest
-                    .iter()
-                    .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.'))
+                && rest.iter().all(|&b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.')
+                })
         }
         [] => false,
     }
@@ -129,11 +133,26 @@ mod tests {
 
     #[test]
     fn accepts_serialized_origins() {
-        assert_eq!(parts("https://a.example"), Some(("https".into(), "a.example".into(), None)));
-        assert_eq!(parts("http://localhost:3000"), Some(("http".into(), "localhost".into(), Some(3000))));
-        assert_eq!(parts("http://[::1]:8080"), Some(("http".into(), "[::1]".into(), Some(8080))));
-        assert_eq!(parts("chrome-extension://abcdef"), Some(("chrome-extension".into(), "abcdef".into(), None)));
-        assert_eq!(parts("https://x.example:65535").map(|p| p.2), Some(Some(65535)));
+        assert_eq!(
+            parts("https://a.example"),
+            Some(("https".into(), "a.example".into(), None))
+        );
+        assert_eq!(
+            parts("http://localhost:3000"),
+            Some(("http".into(), "localhost".into(), Some(3000)))
+        );
+        assert_eq!(
+            parts("http://[::1]:8080"),
+            Some(("http".into(), "[::1]".into(), Some(8080)))
+        );
+        assert_eq!(
+            parts("chrome-extension://abcdef"),
+            Some(("chrome-extension".into(), "abcdef".into(), None))
+        );
+        assert_eq!(
+            parts("https://x.example:65535").map(|p| p.2),
+            Some(Some(65535))
+        );
     }
 
     #[test]

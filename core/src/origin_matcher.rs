@@ -128,7 +128,10 @@ impl OriginMatcher {
         };
         self.matches_any_port_host(&parts)
             || self.matches_subdomain(&parts)
-            || self.regexes.as_ref().is_some_and(|set| set.is_match(origin))
+            || self
+                .regexes
+                .as_ref()
+                .is_some_and(|set| set.is_match(origin))
     }
 
     fn matches_any_port_host(&self, parts: &OriginParts<'_>) -> bool {

@@ -39,7 +39,12 @@ impl Policy {
             prefixes.push((prefix, index));
             routes.push(rules);
         }
-        Ok(Policy { root: built.root, routes, table: RouteTable::new(prefixes), warnings: built.warnings })
+        Ok(Policy {
+            root: built.root,
+            routes,
+            table: RouteTable::new(prefixes),
+            warnings: built.warnings,
+        })
     }
 
     /// Builds a policy from a TOML document.

@@ -128,7 +128,10 @@ problem_codes! {
 impl ProblemCode {
     /// Looks a code up by its stable string.
     pub fn from_code(code: &str) -> Option<ProblemCode> {
-        ProblemCode::ALL.iter().copied().find(|c| c.as_str() == code)
+        ProblemCode::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == code)
     }
 }
 
@@ -200,7 +203,11 @@ impl ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let errors = self.errors().count();
-        write!(f, "invalid CORS policy: {errors} error{}", if errors == 1 { "" } else { "s" })?;
+        write!(
+            f,
+            "invalid CORS policy: {errors} error{}",
+            if errors == 1 { "" } else { "s" }
+        )?;
         for problem in &self.problems {
             write!(f, "\n  {problem}")?;
         }

@@ -78,7 +78,10 @@ reasons! {
 impl Reason {
     /// Looks a reason up by its stable code.
     pub fn from_code(code: &str) -> Option<Reason> {
-        Reason::ALL.iter().copied().find(|reason| reason.code() == code)
+        Reason::ALL
+            .iter()
+            .copied()
+            .find(|reason| reason.code() == code)
     }
 }
 

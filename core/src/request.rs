@@ -35,7 +35,12 @@ where
 {
     /// A request from any cloneable iterator of `(name, value)` pairs, with path `/`.
     pub fn from_headers(method: &'r [u8], headers: H) -> Self {
-        Request { method, path: b"/", headers, origin_verdict: None }
+        Request {
+            method,
+            path: b"/",
+            headers,
+            origin_verdict: None,
+        }
     }
 
     /// Sets the path the host's router uses (nginx `$uri`, ASGI
@@ -72,9 +77,18 @@ pub(crate) enum CorsHeader {
 pub(crate) fn classify(name: &[u8]) -> Option<CorsHeader> {
     let (candidate, header) = match name.len() {
         6 => (&b"origin"[..], CorsHeader::Origin),
-        29 => (&b"access-control-request-method"[..], CorsHeader::RequestMethod),
-        30 => (&b"access-control-request-headers"[..], CorsHeader::RequestHeaders),
-        38 => (&b"access-control-request-private-network"[..], CorsHeader::RequestPrivateNetwork),
+        29 => (
+            &b"access-control-request-method"[..],
+            CorsHeader::RequestMethod,
+        ),
+        30 => (
+            &b"access-control-request-headers"[..],
+            CorsHeader::RequestHeaders,
+        ),
+        38 => (
+            &b"access-control-request-private-network"[..],
+            CorsHeader::RequestPrivateNetwork,
+        ),
         _ => return None,
     };
     name.eq_ignore_ascii_case(candidate).then_some(header)
@@ -111,7 +125,9 @@ where
     let mut iter = headers;
     loop {
         let before = iter.clone();
-        let Some((name, value)) = iter.next() else { break };
+        let Some((name, value)) = iter.next() else {
+            break;
+        };
         match classify(name) {
             None => {}
             Some(CorsHeader::Origin) => {
@@ -123,7 +139,8 @@ where
                 found.request_method.get_or_insert(value);
             }
             Some(CorsHeader::RequestHeaders) => {
-                found.request_headers_bytes = found.request_headers_bytes.saturating_add(value.len());
+                found.request_headers_bytes =
+                    found.request_headers_bytes.saturating_add(value.len());
                 if found.request_headers_from.is_none() {
                     found.request_headers_from = Some(before);
                 }
@@ -144,8 +161,14 @@ mod tests {
     #[test]
     fn classifies_any_case() {
         assert_eq!(classify(b"ORIGIN"), Some(CorsHeader::Origin));
-        assert_eq!(classify(b"Access-Control-Request-Method"), Some(CorsHeader::RequestMethod));
-        assert_eq!(classify(b"access-control-request-headers"), Some(CorsHeader::RequestHeaders));
+        assert_eq!(
+            classify(b"Access-Control-Request-Method"),
+            Some(CorsHeader::RequestMethod)
+        );
+        assert_eq!(
+            classify(b"access-control-request-headers"),
+            Some(CorsHeader::RequestHeaders)
+        );
         assert_eq!(
             classify(b"Access-Control-Request-Private-Network"),
             Some(CorsHeader::RequestPrivateNetwork)

@@ -63,7 +63,10 @@ mod tests {
 
     #[test]
     fn longest_prefix_wins_and_query_is_ignored() {
-        let table = RouteTable::new(vec![(b"/api".as_slice().into(), 0), (b"/api/admin".as_slice().into(), 1)]);
+        let table = RouteTable::new(vec![
+            (b"/api".as_slice().into(), 0),
+            (b"/api/admin".as_slice().into(), 1),
+        ]);
         assert_eq!(table.select(b"/api/admin/users"), Some(1));
         assert_eq!(table.select(b"/api/adminx"), Some(0));
         assert_eq!(table.select(b"/api?x=/api/admin"), Some(0));

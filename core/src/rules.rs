@@ -36,7 +36,9 @@ impl Rules {
     /// What every preflight response varies on besides `Origin`.
     #[inline]
     pub(crate) fn preflight_vary(&self) -> Vary {
-        let vary = Vary::EMPTY.with(VaryName::RequestMethod).with(VaryName::RequestHeaders);
+        let vary = Vary::EMPTY
+            .with(VaryName::RequestMethod)
+            .with(VaryName::RequestHeaders);
         if self.private_network {
             vary.with(VaryName::RequestPrivateNetwork)
         } else {

@@ -58,7 +58,8 @@ const JOINED: [&str; 16] = {
     table[0b1010] = "Access-Control-Request-Method, Access-Control-Request-Private-Network";
     table[0b1011] = "Origin, Access-Control-Request-Method, Access-Control-Request-Private-Network";
     table[0b1100] = "Access-Control-Request-Headers, Access-Control-Request-Private-Network";
-    table[0b1101] = "Origin, Access-Control-Request-Headers, Access-Control-Request-Private-Network";
+    table[0b1101] =
+        "Origin, Access-Control-Request-Headers, Access-Control-Request-Private-Network";
     table[0b1110] = "Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network";
     table[0b1111] = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network";
     table
@@ -98,7 +99,9 @@ impl Vary {
 
     /// The names, in a fixed order.
     pub fn iter(self) -> impl Iterator<Item = VaryName> {
-        VaryName::ALL.into_iter().filter(move |name| self.contains(*name))
+        VaryName::ALL
+            .into_iter()
+            .filter(move |name| self.contains(*name))
     }
 
     /// The names joined with `", "`, ready to append to `Vary`; empty when

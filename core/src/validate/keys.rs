@@ -96,9 +96,15 @@ mod tests {
         assert_eq!(suggest("allowedOrigins", SCOPE_KEYS), Some("allow_origins"));
         assert_eq!(suggest("allow_origin", SCOPE_KEYS), Some("allow_origins"));
         assert_eq!(suggest("maxAge", SCOPE_KEYS), Some("max_age"));
-        assert_eq!(suggest("supports_credentials", SCOPE_KEYS), Some("allow_credentials"));
+        assert_eq!(
+            suggest("supports_credentials", SCOPE_KEYS),
+            Some("allow_credentials")
+        );
         assert_eq!(suggest("alow_methods", SCOPE_KEYS), Some("allow_methods"));
-        assert_eq!(suggest("optionsSuccessStatus", SCOPE_KEYS), Some("preflight_status"));
+        assert_eq!(
+            suggest("optionsSuccessStatus", SCOPE_KEYS),
+            Some("preflight_status")
+        );
         assert_eq!(suggest("zzz", SCOPE_KEYS), None);
     }
 }

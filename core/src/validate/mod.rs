@@ -34,7 +34,10 @@ pub(crate) fn build(document: &Value) -> Result<Built, Vec<Problem>> {
             ProblemCode::WrongType,
             "",
             &document.render(),
-            format!("a policy is a table of keys, found {}", document.type_name()),
+            format!(
+                "a policy is a table of keys, found {}",
+                document.type_name()
+            ),
         );
         return Err(report.into_problems());
     };
@@ -52,7 +55,11 @@ pub(crate) fn build(document: &Value) -> Result<Built, Vec<Problem>> {
     if report.has_errors() {
         Err(report.into_problems())
     } else {
-        Ok(Built { root, routes, warnings: report.into_problems() })
+        Ok(Built {
+            root,
+            routes,
+            warnings: report.into_problems(),
+        })
     }
 }
 
@@ -71,7 +78,10 @@ fn read_routes(
             ProblemCode::WrongType,
             &field,
             &value.render(),
-            format!("expected an array of tables ([[routes]] in TOML), found {}", value.type_name()),
+            format!(
+                "expected an array of tables ([[routes]] in TOML), found {}",
+                value.type_name()
+            ),
         );
         return Vec::new();
     };
@@ -83,7 +93,10 @@ fn read_routes(
                 ProblemCode::WrongType,
                 &format!("{field}[{i}]"),
                 &item.render(),
-                format!("a route is a table with `path` and policy keys, found {}", item.type_name()),
+                format!(
+                    "a route is a table with `path` and policy keys, found {}",
+                    item.type_name()
+                ),
             );
             continue;
         };
@@ -91,16 +104,31 @@ fn read_routes(
         let Some(path) = read_route_path(path, &prefix, report) else {
             continue;
         };
-        if routes.iter().any(|(existing, _)| **existing == *path.value.as_bytes()) {
-            report.push(ProblemCode::RoutePathDuplicate, &path.field, &path.value, "another route has the same path");
+        if routes
+            .iter()
+            .any(|(existing, _)| **existing == *path.value.as_bytes())
+        {
+            report.push(
+                ProblemCode::RoutePathDuplicate,
+                &path.field,
+                &path.value,
+                "another route has the same path",
+            );
             continue;
         }
-        routes.push((path.value.into_bytes().into_boxed_slice(), resolve::merge(top, &partial)));
+        routes.push((
+            path.value.into_bytes().into_boxed_slice(),
+            resolve::merge(top, &partial),
+        ));
     }
     routes
 }
 
-fn read_route_path(path: Option<Located<&Value>>, prefix: &str, report: &mut Report) -> Option<Located<String>> {
+fn read_route_path(
+    path: Option<Located<&Value>>,
+    prefix: &str,
+    report: &mut Report,
+) -> Option<Located<String>> {
     let Some(Located { value, field }) = path else {
         report.push(
             ProblemCode::RoutePathMissing,
@@ -120,7 +148,9 @@ fn read_route_path(path: Option<Located<&Value>>, prefix: &str, report: &mut Rep
         return None;
     };
     let valid = text.starts_with('/')
-        && !text.bytes().any(|b| b == b'?' || b == b'#' || b.is_ascii_whitespace() || b.is_ascii_control());
+        && !text
+            .bytes()
+            .any(|b| b == b'?' || b == b'#' || b.is_ascii_whitespace() || b.is_ascii_control());
     if !valid {
         report.push(
             ProblemCode::RoutePathInvalid,
@@ -130,5 +160,8 @@ fn read_route_path(path: Option<Located<&Value>>, prefix: &str, report: &mut Rep
         );
         return None;
     }
-    Some(Located { value: text.clone(), field })
+    Some(Located {
+        value: text.clone(),
+        field,
+    })
 }

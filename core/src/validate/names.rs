@@ -29,7 +29,9 @@ const FORBIDDEN_REQUEST_HEADERS: &[&str] = &[
 
 /// Whether a lowercase name is a forbidden request-header name.
 pub(crate) fn is_forbidden_request_header(name: &str) -> bool {
-    FORBIDDEN_REQUEST_HEADERS.contains(&name) || name.starts_with("proxy-") || name.starts_with("sec-")
+    FORBIDDEN_REQUEST_HEADERS.contains(&name)
+        || name.starts_with("proxy-")
+        || name.starts_with("sec-")
 }
 
 /// Response headers scripts can never read, whatever `expose_headers` says.
@@ -41,6 +43,12 @@ pub(crate) fn is_forbidden_response_header(name: &str) -> bool {
 pub(crate) fn is_safelisted_response_header(name: &str) -> bool {
     matches!(
         name,
-        "cache-control" | "content-language" | "content-length" | "content-type" | "expires" | "last-modified" | "pragma"
+        "cache-control"
+            | "content-language"
+            | "content-length"
+            | "content-type"
+            | "expires"
+            | "last-modified"
+            | "pragma"
     )
 }

@@ -69,7 +69,9 @@ impl OriginSpec {
         host == "localhost"
             || host.ends_with(".localhost")
             || host == "[::1]"
-            || (!self.subdomains && host.starts_with("127.") && host.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+            || (!self.subdomains
+                && host.starts_with("127.")
+                && host.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
     }
 }
 
@@ -81,10 +83,14 @@ pub(crate) struct EntryProblem {
 }
 
 fn problem(code: ProblemCode, message: impl Into<String>) -> EntryProblem {
-    EntryProblem { code, message: message.into() }
+    EntryProblem {
+        code,
+        message: message.into(),
+    }
 }
 
-const SHAPE: &str = "an origin is scheme://host[:port] with no path, e.g. \"https://app.example.com\"";
+const SHAPE: &str =
+    "an origin is scheme://host[:port] with no path, e.g. \"https://app.example.com\"";
 
 /// Parses and checks one entry.
 pub(crate) fn parse(text: &str) -> Result<OriginEntry, EntryProblem> {
@@ -104,10 +110,16 @@ pub(crate) fn parse(text: &str) -> Result<OriginEntry, EntryProblem> {
         } else {
             String::new()
         };
-        return Err(problem(ProblemCode::OriginMalformed, format!("missing scheme: {SHAPE}{hint}")));
+        return Err(problem(
+            ProblemCode::OriginMalformed,
+            format!("missing scheme: {SHAPE}{hint}"),
+        ));
     };
     if !is_scheme(scheme_text) {
-        return Err(problem(ProblemCode::OriginMalformed, format!("invalid scheme: {SHAPE}")));
+        return Err(problem(
+            ProblemCode::OriginMalformed,
+            format!("invalid scheme: {SHAPE}"),
+        ));
     }
     let scheme = scheme_text.to_ascii_lowercase();
     if scheme == "file" {
@@ -136,7 +148,10 @@ pub(crate) fn parse(text: &str) -> Result<OriginEntry, EntryProblem> {
         None => host_and_port,
     };
     if any_port && port_part.contains(':') {
-        return Err(problem(ProblemCode::OriginMalformed, "two ports: use either a port or `:*`"));
+        return Err(problem(
+            ProblemCode::OriginMalformed,
+            "two ports: use either a port or `:*`",
+        ));
     }
     let spec = if SPECIAL_SCHEMES.contains(&scheme.as_str()) {
         parse_special(&scheme, host_and_port, subdomains, any_port)?
@@ -174,33 +189,60 @@ fn parse_special(
     let url = url::Url::parse(&probe)
         .map_err(|e| problem(ProblemCode::OriginMalformed, format!("{e}: {SHAPE}")))?;
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(problem(ProblemCode::OriginMalformed, format!("an origin has no user info: {SHAPE}")));
+        return Err(problem(
+            ProblemCode::OriginMalformed,
+            format!("an origin has no user info: {SHAPE}"),
+        ));
     }
     let host = match url.host() {
         Some(url::Host::Domain(domain)) => domain.to_owned(),
         Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) if subdomains => {
-            return Err(problem(ProblemCode::OriginMalformed, "`*.` needs a domain name, not an IP address"));
+            return Err(problem(
+                ProblemCode::OriginMalformed,
+                "`*.` needs a domain name, not an IP address",
+            ));
         }
         Some(host) => host.to_string(),
-        None => return Err(problem(ProblemCode::OriginMalformed, format!("missing host: {SHAPE}"))),
+        None => {
+            return Err(problem(
+                ProblemCode::OriginMalformed,
+                format!("missing host: {SHAPE}"),
+            ));
+        }
     };
     let host = match host.strip_prefix(placeholder) {
         Some(base) if subdomains => base.to_owned(),
         _ => host,
     };
     if subdomains && (host.is_empty() || host.starts_with('.')) {
-        return Err(problem(ProblemCode::OriginMalformed, "`*.` must be followed by a domain name"));
+        return Err(problem(
+            ProblemCode::OriginMalformed,
+            "`*.` must be followed by a domain name",
+        ));
     }
     let port = match (url.port(), any_port) {
         (Some(_), true) => {
-            return Err(problem(ProblemCode::OriginMalformed, "two ports: use either a port or `:*`"));
+            return Err(problem(
+                ProblemCode::OriginMalformed,
+                "two ports: use either a port or `:*`",
+            ));
         }
-        (Some(0), false) => return Err(problem(ProblemCode::OriginMalformed, "port 0 is not a port browsers use")),
+        (Some(0), false) => {
+            return Err(problem(
+                ProblemCode::OriginMalformed,
+                "port 0 is not a port browsers use",
+            ));
+        }
         (Some(port), false) => PortSpec::Fixed(port),
         (None, true) => PortSpec::Any,
         (None, false) => PortSpec::Default,
     };
-    Ok(OriginSpec { scheme: scheme.to_owned(), host, subdomains, port })
+    Ok(OriginSpec {
+        scheme: scheme.to_owned(),
+        host,
+        subdomains,
+        port,
+    })
 }
 
 /// Non-special schemes (`chrome-extension://…`, `tauri://localhost`) are
@@ -224,20 +266,35 @@ fn parse_other(
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
     {
-        return Err(problem(ProblemCode::OriginMalformed, format!("invalid host: {SHAPE}")));
+        return Err(problem(
+            ProblemCode::OriginMalformed,
+            format!("invalid host: {SHAPE}"),
+        ));
     }
     let port = match (port_text, any_port) {
         (Some(_), true) => {
-            return Err(problem(ProblemCode::OriginMalformed, "two ports: use either a port or `:*`"));
+            return Err(problem(
+                ProblemCode::OriginMalformed,
+                "two ports: use either a port or `:*`",
+            ));
         }
-        (Some(digits), false) => PortSpec::Fixed(
-            parse_port(digits.as_bytes())
-                .ok_or_else(|| problem(ProblemCode::OriginMalformed, "the port must be 1 to 65535 without leading zeros"))?,
-        ),
+        (Some(digits), false) => {
+            PortSpec::Fixed(parse_port(digits.as_bytes()).ok_or_else(|| {
+                problem(
+                    ProblemCode::OriginMalformed,
+                    "the port must be 1 to 65535 without leading zeros",
+                )
+            })?)
+        }
         (None, true) => PortSpec::Any,
         (None, false) => PortSpec::Default,
     };
-    let spec = OriginSpec { scheme: scheme.to_owned(), host: host.to_ascii_lowercase(), subdomains, port };
+    let spec = OriginSpec {
+        scheme: scheme.to_owned(),
+        host: host.to_ascii_lowercase(),
+        subdomains,
+        port,
+    };
     if !path.is_empty() {
         return Err(problem(
             ProblemCode::OriginNotCanonical,
@@ -270,7 +327,10 @@ mod tests {
         assert!(ok("https://app.example.com").is_exact());
         assert_eq!(ok("https://admin.example:8443").port, PortSpec::Fixed(8443));
         assert_eq!(ok("http://[::ffff:7f00:1]").host, "[::ffff:7f00:1]");
-        assert_eq!(ok("https://xn--caf-dma.example").host, "xn--caf-dma.example");
+        assert_eq!(
+            ok("https://xn--caf-dma.example").host,
+            "xn--caf-dma.example"
+        );
         let wild = ok("https://*.example.com:*");
         assert!(wild.subdomains && wild.port == PortSpec::Any && wild.host == "example.com");
         assert_eq!(ok("http://localhost:*").port, PortSpec::Any);

@@ -8,7 +8,9 @@ use crate::problem::ProblemCode;
 use crate::token::is_token;
 
 use super::keys::{SCOPE_KEYS, suggest};
-use super::names::{is_forbidden_request_header, is_forbidden_response_header, is_safelisted_response_header};
+use super::names::{
+    is_forbidden_request_header, is_forbidden_response_header, is_safelisted_response_header,
+};
 use super::origin_entry::{self, OriginEntry};
 use super::regex_check;
 use super::report::Report;
@@ -86,7 +88,13 @@ pub(crate) fn read_scope<'v>(
             "max_age" => partial.max_age = read_max_age(value, &field, report),
             "allow_private_network" => partial.private_network = read_bool(value, &field, report),
             "preflight_status" => {
-                partial.preflight_status = read_status(value, &field, report, |s| (200..=299).contains(&s), "200 to 299 (browsers fail any other preflight status)")
+                partial.preflight_status = read_status(
+                    value,
+                    &field,
+                    report,
+                    |s| (200..=299).contains(&s),
+                    "200 to 299 (browsers fail any other preflight status)",
+                )
             }
             "rejected_preflight_status" => {
                 partial.rejected_preflight_status = read_status(
@@ -98,7 +106,9 @@ pub(crate) fn read_scope<'v>(
                 )
             }
             "preflight_continue" => partial.preflight_continue = read_bool(value, &field, report),
-            "dangerously_allow_insecure_origins" => partial.insecure_origins_ok = read_bool(value, &field, report),
+            "dangerously_allow_insecure_origins" => {
+                partial.insecure_origins_ok = read_bool(value, &field, report)
+            }
             "dangerously_allow_public_suffix_wildcards" => {
                 partial.public_suffix_wildcards_ok = read_bool(value, &field, report)
             }
@@ -142,7 +152,10 @@ fn wrong_type(value: &Value, field: &str, expected: &str, report: &mut Report) {
 
 fn read_bool(value: &Value, field: &str, report: &mut Report) -> Option<Located<bool>> {
     match value {
-        Value::Bool(b) => Some(Located { value: *b, field: field.to_owned() }),
+        Value::Bool(b) => Some(Located {
+            value: *b,
+            field: field.to_owned(),
+        }),
         other => {
             wrong_type(other, field, "a boolean (true or false)", report);
             None
@@ -151,7 +164,11 @@ fn read_bool(value: &Value, field: &str, report: &mut Report) -> Option<Located<
 }
 
 /// The strings of a list, each with its field; non-strings are reported.
-fn read_strings<'v>(value: &'v Value, field: &str, report: &mut Report) -> Option<Vec<Located<&'v str>>> {
+fn read_strings<'v>(
+    value: &'v Value,
+    field: &str,
+    report: &mut Report,
+) -> Option<Vec<Located<&'v str>>> {
     let Value::Array(items) = value else {
         wrong_type(value, field, "an array of strings", report);
         return None;
@@ -160,39 +177,66 @@ fn read_strings<'v>(value: &'v Value, field: &str, report: &mut Report) -> Optio
     for (i, item) in items.iter().enumerate() {
         let item_field = format!("{field}[{i}]");
         match item {
-            Value::String(s) => out.push(Located { value: s.as_str(), field: item_field }),
+            Value::String(s) => out.push(Located {
+                value: s.as_str(),
+                field: item_field,
+            }),
             other => wrong_type(other, &item_field, "a string", report),
         }
     }
     Some(out)
 }
 
-fn read_origins(value: &Value, field: &str, report: &mut Report) -> Option<Vec<Located<OriginEntry>>> {
+fn read_origins(
+    value: &Value,
+    field: &str,
+    report: &mut Report,
+) -> Option<Vec<Located<OriginEntry>>> {
     let strings = read_strings(value, field, report)?;
     let mut entries: Vec<Located<OriginEntry>> = Vec::with_capacity(strings.len());
     for s in strings {
         match origin_entry::parse(s.value) {
             Ok(entry) => {
                 if entries.iter().any(|e| e.value == entry) {
-                    report.push(ProblemCode::OriginRedundant, &s.field, s.value, "listed twice");
+                    report.push(
+                        ProblemCode::OriginRedundant,
+                        &s.field,
+                        s.value,
+                        "listed twice",
+                    );
                 }
-                entries.push(Located { value: entry, field: s.field });
+                entries.push(Located {
+                    value: entry,
+                    field: s.field,
+                });
             }
             Err(problem) => report.push(problem.code, &s.field, s.value, problem.message),
         }
     }
     if entries.len() > 1 {
         if let Some(star) = entries.iter().find(|e| e.value == OriginEntry::Any) {
-            report.push(ProblemCode::OriginRedundant, &star.field, "*", "`*` already allows every origin; the other entries have no effect");
+            report.push(
+                ProblemCode::OriginRedundant,
+                &star.field,
+                "*",
+                "`*` already allows every origin; the other entries have no effect",
+            );
         }
     }
     Some(entries)
 }
 
-fn read_regexes(value: &Value, field: &str, report: &mut Report) -> Option<Vec<Located<RegexEntry>>> {
+fn read_regexes(
+    value: &Value,
+    field: &str,
+    report: &mut Report,
+) -> Option<Vec<Located<RegexEntry>>> {
     // A single string is accepted, as in Starlette.
     let strings = match value {
-        Value::String(s) => vec![Located { value: s.as_str(), field: field.to_owned() }],
+        Value::String(s) => vec![Located {
+            value: s.as_str(),
+            field: field.to_owned(),
+        }],
         other => read_strings(other, field, report)?,
     };
     let mut entries = Vec::with_capacity(strings.len());
@@ -239,14 +283,30 @@ fn read_methods(value: &Value, field: &str, report: &mut Report) -> Option<NameL
             continue;
         }
         if !is_token(text.as_bytes()) {
-            report.push(ProblemCode::MethodInvalid, &s.field, text, "a method is a token: letters, digits and !#$%&'*+-.^_`|~");
+            report.push(
+                ProblemCode::MethodInvalid,
+                &s.field,
+                text,
+                "a method is a token: letters, digits and !#$%&'*+-.^_`|~",
+            );
             continue;
         }
-        if FORBIDDEN_METHODS.iter().any(|f| f.eq_ignore_ascii_case(text)) {
-            report.push(ProblemCode::MethodForbidden, &s.field, text, "browsers never send CONNECT, TRACE or TRACK");
+        if FORBIDDEN_METHODS
+            .iter()
+            .any(|f| f.eq_ignore_ascii_case(text))
+        {
+            report.push(
+                ProblemCode::MethodForbidden,
+                &s.field,
+                text,
+                "browsers never send CONNECT, TRACE or TRACK",
+            );
             continue;
         }
-        let method = match NORMALIZED_METHODS.iter().find(|m| m.eq_ignore_ascii_case(text)) {
+        let method = match NORMALIZED_METHODS
+            .iter()
+            .find(|m| m.eq_ignore_ascii_case(text))
+        {
             Some(normalized) => (*normalized).to_owned(),
             None => {
                 if text.bytes().any(|b| b.is_ascii_lowercase()) {
@@ -263,7 +323,10 @@ fn read_methods(value: &Value, field: &str, report: &mut Report) -> Option<NameL
                 text.to_owned()
             }
         };
-        list.names.push(Located { value: method, field: s.field });
+        list.names.push(Located {
+            value: method,
+            field: s.field,
+        });
     }
     Some(list)
 }
@@ -324,7 +387,10 @@ fn read_header_names(value: &Value, field: &str, report: &mut Report) -> Option<
         } else if is_token(s.value.as_bytes()) {
             let lower = s.value.to_ascii_lowercase();
             if !list.names.iter().any(|n| n.value == lower) {
-                list.names.push(Located { value: lower, field: s.field });
+                list.names.push(Located {
+                    value: lower,
+                    field: s.field,
+                });
             }
         } else {
             report.push(
@@ -353,7 +419,11 @@ fn read_max_age(value: &Value, field: &str, report: &mut Report) -> Option<Locat
         return None;
     };
     if seconds > 600 {
-        let capped_by = if seconds > 7200 { "Chromium (7200 s) and WebKit (600 s)" } else { "WebKit (600 s)" };
+        let capped_by = if seconds > 7200 {
+            "Chromium (7200 s) and WebKit (600 s)"
+        } else {
+            "WebKit (600 s)"
+        };
         report.push(
             ProblemCode::MaxAgeAboveBrowserCap,
             field,
@@ -361,7 +431,10 @@ fn read_max_age(value: &Value, field: &str, report: &mut Report) -> Option<Locat
             format!("{capped_by} cap the preflight cache below this value"),
         );
     }
-    Some(Located { value: seconds, field: field.to_owned() })
+    Some(Located {
+        value: seconds,
+        field: field.to_owned(),
+    })
 }
 
 fn read_status(
@@ -376,9 +449,17 @@ fn read_status(
         return None;
     };
     match u16::try_from(*status).ok().filter(|s| accept(*s)) {
-        Some(status) => Some(Located { value: status, field: field.to_owned() }),
+        Some(status) => Some(Located {
+            value: status,
+            field: field.to_owned(),
+        }),
         None => {
-            report.push(ProblemCode::StatusOutOfRange, field, &status.to_string(), format!("the status must be {range}"));
+            report.push(
+                ProblemCode::StatusOutOfRange,
+                field,
+                &status.to_string(),
+                format!("the status must be {range}"),
+            );
             None
         }
     }

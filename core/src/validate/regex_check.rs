@@ -69,15 +69,20 @@ pub(crate) fn has_unescaped_literal_dot(pattern: &str) -> bool {
 /// Whether the pattern starts with a literal scheme (`https://`,
 /// `https?://`, `(https|http)://`), after an optional `^`.
 pub(crate) fn has_literal_scheme(pattern: &str) -> bool {
-    let body = pattern.strip_prefix('^').or_else(|| pattern.strip_prefix(r"\A")).unwrap_or(pattern);
+    let body = pattern
+        .strip_prefix('^')
+        .or_else(|| pattern.strip_prefix(r"\A"))
+        .unwrap_or(pattern);
     let Some(end) = body.find("://").or_else(|| body.find(r":\/\/")) else {
         return false;
     };
     let prefix = &body[..end];
     !prefix.is_empty()
-        && prefix
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'?' | b'|' | b'(' | b')' | b':' | b'-' | b'+'))
+        && prefix.bytes().all(|b| {
+            b.is_ascii_lowercase()
+                || b.is_ascii_digit()
+                || matches!(b, b'?' | b'|' | b'(' | b')' | b':' | b'-' | b'+')
+        })
 }
 
 #[cfg(test)]
@@ -101,7 +106,9 @@ mod tests {
     fn any_origin_probe() {
         assert!(matches_any_origin(&compile_one(".*").unwrap()));
         assert!(matches_any_origin(&compile_one("https://.*").unwrap()));
-        assert!(!matches_any_origin(&compile_one(r"https://[a-z]+\.example\.com").unwrap()));
+        assert!(!matches_any_origin(
+            &compile_one(r"https://[a-z]+\.example\.com").unwrap()
+        ));
     }
 
     #[test]

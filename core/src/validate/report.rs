@@ -33,7 +33,13 @@ impl Report {
     }
 
     /// A problem with its code's usual severity.
-    pub(crate) fn push(&mut self, code: ProblemCode, field: &str, value: &str, message: impl Into<String>) {
+    pub(crate) fn push(
+        &mut self,
+        code: ProblemCode,
+        field: &str,
+        value: &str,
+        message: impl Into<String>,
+    ) {
         self.add(code.default_severity(), code, field, value, message);
     }
 

@@ -32,10 +32,16 @@ pub(crate) fn merge(top: &Partial, route: &Partial) -> Partial {
         max_age: pick(&route.max_age, &top.max_age),
         private_network: pick(&route.private_network, &top.private_network),
         preflight_status: pick(&route.preflight_status, &top.preflight_status),
-        rejected_preflight_status: pick(&route.rejected_preflight_status, &top.rejected_preflight_status),
+        rejected_preflight_status: pick(
+            &route.rejected_preflight_status,
+            &top.rejected_preflight_status,
+        ),
         preflight_continue: pick(&route.preflight_continue, &top.preflight_continue),
         insecure_origins_ok: pick(&route.insecure_origins_ok, &top.insecure_origins_ok),
-        public_suffix_wildcards_ok: pick(&route.public_suffix_wildcards_ok, &top.public_suffix_wildcards_ok),
+        public_suffix_wildcards_ok: pick(
+            &route.public_suffix_wildcards_ok,
+            &top.public_suffix_wildcards_ok,
+        ),
     }
 }
 
@@ -45,7 +51,8 @@ fn flag(value: &Option<Located<bool>>) -> bool {
 
 /// Whether `domain` is exactly a public suffix of the Public Suffix List.
 fn is_public_suffix(domain: &str) -> bool {
-    psl::suffix(domain.as_bytes()).is_some_and(|suffix| suffix.is_known() && suffix.as_bytes() == domain.as_bytes())
+    psl::suffix(domain.as_bytes())
+        .is_some_and(|suffix| suffix.is_known() && suffix.as_bytes() == domain.as_bytes())
 }
 
 /// Checks one merged scope; `top_level` adds the checks that only make
@@ -117,7 +124,13 @@ pub(crate) fn check(scope: &Partial, top_level: bool, report: &mut Report) {
                     "this regex matches any origin; say allow_origins = [\"*\"] instead".to_owned(),
                 ),
             };
-            report.add(severity, ProblemCode::RegexMatchesAnyOrigin, &regex.field, &regex.value.pattern, message);
+            report.add(
+                severity,
+                ProblemCode::RegexMatchesAnyOrigin,
+                &regex.field,
+                &regex.value.pattern,
+                message,
+            );
         }
     }
     if !flag(&scope.public_suffix_wildcards_ok) {
@@ -138,7 +151,10 @@ pub(crate) fn check(scope: &Partial, top_level: bool, report: &mut Report) {
             }
         }
     }
-    if let (Some(pna), Some(star)) = (scope.private_network.as_ref().filter(|p| p.value), any_origin) {
+    if let (Some(pna), Some(star)) = (
+        scope.private_network.as_ref().filter(|p| p.value),
+        any_origin,
+    ) {
         report.push(
             ProblemCode::PrivateNetworkWithAnyOrigin,
             &pna.field,
@@ -186,7 +202,12 @@ pub(crate) fn compile(scope: &Partial, report: &mut Report) -> Rules {
         let patterns: Vec<String> = regexes.iter().map(|r| r.value.pattern.clone()).collect();
         match regex_check::compile_set(&patterns) {
             Ok(set) => origins.set_regexes(set),
-            Err(message) => report.push(ProblemCode::RegexInvalid, &regexes[0].field, &patterns.join(" | "), message),
+            Err(message) => report.push(
+                ProblemCode::RegexInvalid,
+                &regexes[0].field,
+                &patterns.join(" | "),
+                message,
+            ),
         }
     }
     let empty = NameList::default();
@@ -208,9 +229,15 @@ pub(crate) fn compile(scope: &Partial, report: &mut Report) -> Rules {
         methods: MethodRules::new(methods.any.is_some(), bytes_of(&methods.names)),
         headers: HeaderRules::new(headers.any.is_some(), bytes_of(&headers.names)),
         expose: expose_value,
-        max_age: scope.max_age.as_ref().map(|m| m.value.to_string().into_bytes().into_boxed_slice()),
+        max_age: scope
+            .max_age
+            .as_ref()
+            .map(|m| m.value.to_string().into_bytes().into_boxed_slice()),
         private_network: flag(&scope.private_network),
-        preflight_status: scope.preflight_status.as_ref().map_or(DEFAULT_PREFLIGHT_STATUS, |s| s.value),
+        preflight_status: scope
+            .preflight_status
+            .as_ref()
+            .map_or(DEFAULT_PREFLIGHT_STATUS, |s| s.value),
         rejected_preflight_status: scope
             .rejected_preflight_status
             .as_ref()
