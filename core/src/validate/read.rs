@@ -163,28 +163,44 @@ fn read_bool(value: &Value, field: &str, report: &mut Report) -> Option<Located<
     }
 }
 
-/// The strings of a list, each with its field; non-strings are reported.
-fn read_strings<'v>(
+/// The items of a list, each with its field; `None` (reported) when the
+/// value is not a list.
+fn read_list<'v>(
     value: &'v Value,
     field: &str,
     report: &mut Report,
-) -> Option<Vec<Located<&'v str>>> {
+) -> Option<Vec<Located<&'v Value>>> {
     let Value::Array(items) = value else {
         wrong_type(value, field, "an array of strings", report);
         return None;
     };
-    let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let item_field = format!("{field}[{i}]");
-        match item {
-            Value::String(s) => out.push(Located {
+    Some(
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| Located {
+                value: item,
+                field: format!("{field}[{i}]"),
+            })
+            .collect(),
+    )
+}
+
+impl<'v> Located<&'v Value> {
+    /// The item as a string, or `None` after reporting its wrong type, so
+    /// that problems come out in document order.
+    fn string(self, report: &mut Report) -> Option<Located<&'v str>> {
+        match self.value {
+            Value::String(s) => Some(Located {
                 value: s.as_str(),
-                field: item_field,
+                field: self.field,
             }),
-            other => wrong_type(other, &item_field, "a string", report),
+            other => {
+                wrong_type(other, &self.field, "a string", report);
+                None
+            }
         }
     }
-    Some(out)
 }
 
 fn read_origins(
@@ -192,9 +208,12 @@ fn read_origins(
     field: &str,
     report: &mut Report,
 ) -> Option<Vec<Located<OriginEntry>>> {
-    let strings = read_strings(value, field, report)?;
-    let mut entries: Vec<Located<OriginEntry>> = Vec::with_capacity(strings.len());
-    for s in strings {
+    let items = read_list(value, field, report)?;
+    let mut entries: Vec<Located<OriginEntry>> = Vec::with_capacity(items.len());
+    for item in items {
+        let Some(s) = item.string(report) else {
+            continue;
+        };
         match origin_entry::parse(s.value) {
             Ok(entry) => {
                 if entries.iter().any(|e| e.value == entry) {
@@ -232,15 +251,18 @@ fn read_regexes(
     report: &mut Report,
 ) -> Option<Vec<Located<RegexEntry>>> {
     // A single string is accepted, as in Starlette.
-    let strings = match value {
-        Value::String(s) => vec![Located {
-            value: s.as_str(),
+    let items = match value {
+        Value::String(_) => vec![Located {
+            value,
             field: field.to_owned(),
         }],
-        other => read_strings(other, field, report)?,
+        other => read_list(other, field, report)?,
     };
-    let mut entries = Vec::with_capacity(strings.len());
-    for s in strings {
+    let mut entries = Vec::with_capacity(items.len());
+    for item in items {
+        let Some(s) = item.string(report) else {
+            continue;
+        };
         match regex_check::compile_one(s.value) {
             Ok(regex) => {
                 if regex_check::has_unescaped_literal_dot(s.value) {
@@ -274,9 +296,12 @@ fn read_regexes(
 }
 
 fn read_methods(value: &Value, field: &str, report: &mut Report) -> Option<NameList> {
-    let strings = read_strings(value, field, report)?;
+    let items = read_list(value, field, report)?;
     let mut list = NameList::default();
-    for s in strings {
+    for item in items {
+        let Some(s) = item.string(report) else {
+            continue;
+        };
         let text = s.value;
         if text == "*" {
             list.any = Some(s.field);
@@ -379,9 +404,12 @@ fn read_expose(value: &Value, field: &str, report: &mut Report) -> Option<NameLi
 
 /// Header names: tokens, lowercased, `*` kept apart.
 fn read_header_names(value: &Value, field: &str, report: &mut Report) -> Option<NameList> {
-    let strings = read_strings(value, field, report)?;
+    let items = read_list(value, field, report)?;
     let mut list = NameList::default();
-    for s in strings {
+    for item in items {
+        let Some(s) = item.string(report) else {
+            continue;
+        };
         if s.value == "*" {
             list.any = Some(s.field);
         } else if is_token(s.value.as_bytes()) {
