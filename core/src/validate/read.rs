@@ -41,6 +41,9 @@ pub(crate) struct RegexEntry {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Partial {
     pub(crate) origins: Option<Vec<Located<OriginEntry>>>,
+    /// Whether `allow_origins` had entries, valid or not (a list whose
+    /// every entry was refused is already reported, not "no origins").
+    pub(crate) origins_written: bool,
     pub(crate) regexes: Option<Vec<Located<RegexEntry>>>,
     pub(crate) allow_null_origin: Option<Located<bool>>,
     pub(crate) methods: Option<NameList>,
@@ -78,7 +81,10 @@ pub(crate) fn read_scope<'v>(
     for (key, value) in entries {
         let field = format!("{prefix}{key}");
         match key.as_str() {
-            "allow_origins" => partial.origins = read_origins(value, &field, report),
+            "allow_origins" => {
+                partial.origins_written = !matches!(value, Value::Array(items) if items.is_empty());
+                partial.origins = read_origins(value, &field, report);
+            }
             "allow_origin_regex" => partial.regexes = read_regexes(value, &field, report),
             "allow_null_origin" => partial.allow_null_origin = read_bool(value, &field, report),
             "allow_methods" => partial.methods = read_methods(value, &field, report),

@@ -23,6 +23,11 @@ pub(crate) fn merge(top: &Partial, route: &Partial) -> Partial {
     }
     Partial {
         origins: pick(&route.origins, &top.origins),
+        origins_written: if route.origins.is_some() {
+            route.origins_written
+        } else {
+            top.origins_written
+        },
         regexes: pick(&route.regexes, &top.regexes),
         allow_null_origin: pick(&route.allow_null_origin, &top.allow_null_origin),
         methods: pick(&route.methods, &top.methods),
@@ -173,7 +178,8 @@ pub(crate) fn check(scope: &Partial, top_level: bool, report: &mut Report) {
             "any site can send `Origin: null` (a sandboxed iframe does), so this allows every site",
         );
     }
-    if top_level && origins.is_empty() && regexes.is_empty() && !flag(&scope.allow_null_origin) {
+    if top_level && !scope.origins_written && regexes.is_empty() && !flag(&scope.allow_null_origin)
+    {
         report.push(
             ProblemCode::NoOrigins,
             "allow_origins",
