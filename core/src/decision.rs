@@ -28,7 +28,16 @@ const EMPTY_HEADER: ResponseHeader<'static> = ResponseHeader {
 ///    an empty body, without calling the app; otherwise call the app.
 ///
 /// The decision borrows from the policy and from the request's header
-/// bytes; [`into_owned`](Self::into_owned) detaches it.
+/// bytes; [`into_owned`](Self::into_owned) detaches it. What it lends is
+/// read-only, so no host code can alter the policy's precomputed values
+/// for later requests:
+///
+/// ```compile_fail
+/// # let policy = unicors::Policy::from_toml("allow_origins = [\"https://a.example\"]").unwrap();
+/// let headers: &[(&[u8], &[u8])] = &[(b"Origin", b"https://a.example")];
+/// let decision = policy.evaluate(unicors::Request::new(b"GET", headers));
+/// decision.headers()[0].value.to_mut().clear(); // error: behind a shared reference
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decision<'a> {
     kind: Kind,
