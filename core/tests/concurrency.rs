@@ -15,7 +15,10 @@ allow_credentials = true
 max_age = 600
 "#;
 
-fn requests() -> Vec<(&'static [u8], Vec<(&'static [u8], &'static [u8])>)> {
+/// A method and its header lines.
+type Sample = (&'static [u8], Vec<(&'static [u8], &'static [u8])>);
+
+fn requests() -> Vec<Sample> {
     let origins: [&'static [u8]; 6] = [
         b"https://app.example.com",
         b"https://a.tenants.example.com",
