@@ -20,14 +20,19 @@ pub(crate) const MAX_REQUEST_HEADERS_BYTES: usize = 8 * 1024;
 /// `Access-Control-Allow-Headers`: `None` when no name was requested, the
 /// request's own bytes when they are already canonical (one line of
 /// lowercase names joined by `,`, as browsers send), else a normalised copy.
+///
+/// With `scratch`, the normalised copy is written there (reusing its
+/// capacity) and borrowed, so a caller that keeps one buffer allocates
+/// nothing.
 pub(crate) fn check<'r, H>(
-    lines_from: H,
+    headers: H,
     rules: &HeaderRules,
+    scratch: Option<&'r mut Vec<u8>>,
 ) -> Result<Option<Cow<'r, [u8]>>, Reason>
 where
     H: Iterator<Item = (&'r [u8], &'r [u8])> + Clone,
 {
-    let lines = lines_from.filter(|(name, _)| classify(name) == Some(CorsHeader::RequestHeaders));
+    let lines = headers.filter(|(name, _)| classify(name) == Some(CorsHeader::RequestHeaders));
     let mut first_line: Option<&'r [u8]> = None;
     let mut line_count = 0usize;
     let mut names = 0usize;
@@ -54,26 +59,39 @@ where
     }
     match first_line {
         Some(line) if canonical && line_count == 1 => Ok(Some(Cow::Borrowed(line))),
-        _ => Ok(Some(Cow::Owned(normalise(lines.map(|(_, value)| value))))),
+        _ => {
+            let values = lines.map(|(_, value)| value);
+            Ok(Some(match scratch {
+                Some(buffer) => {
+                    buffer.clear();
+                    normalise(values, buffer);
+                    Cow::Borrowed(buffer.as_slice())
+                }
+                None => {
+                    let mut owned = Vec::new();
+                    normalise(values, &mut owned);
+                    Cow::Owned(owned)
+                }
+            }))
+        }
     }
 }
 
 /// Lowercase names joined by `,`, without OWS or empty elements.
-fn normalise<'r>(values: impl Iterator<Item = &'r [u8]>) -> Vec<u8> {
-    let mut out = Vec::new();
+fn normalise<'r>(values: impl Iterator<Item = &'r [u8]>, out: &mut Vec<u8>) {
+    let start = out.len();
     for value in values {
         for name in value
             .split(|&b| b == b',')
             .map(trim_ows)
             .filter(|n| !n.is_empty())
         {
-            if !out.is_empty() {
+            if out.len() > start {
                 out.push(b',');
             }
             out.extend(name.iter().map(u8::to_ascii_lowercase));
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -91,7 +109,7 @@ mod tests {
     }
 
     fn run<'a>(lines: &'a [(&'a [u8], &'a [u8])]) -> Result<Option<Cow<'a, [u8]>>, Reason> {
-        check(lines.iter().copied(), &rules())
+        check(lines.iter().copied(), &rules(), None)
     }
 
     const ACRH: &[u8] = b"Access-Control-Request-Headers";

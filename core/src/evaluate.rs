@@ -73,11 +73,15 @@ fn check_origin<'r>(
 }
 
 /// Evaluates one request against one scope.
-pub(crate) fn evaluate<'a, H>(rules: &'a Rules, request: Request<'a, H>) -> Decision<'a>
+pub(crate) fn evaluate<'a, H>(
+    rules: &'a Rules,
+    request: Request<'a, H>,
+    scratch: Option<&'a mut Vec<u8>>,
+) -> Decision<'a>
 where
     H: Iterator<Item = (&'a [u8], &'a [u8])> + Clone,
 {
-    let found = scan(request.headers);
+    let found = scan(request.headers.clone());
     let verdict = request.origin_verdict;
     let origin_vary = if varies_on_origin(rules, verdict) {
         Vary::EMPTY.with(VaryName::Origin)
@@ -128,12 +132,12 @@ where
     if let Err(reason) = rules.methods.check(method) {
         return reject(reason);
     }
-    let allow_headers = match found.request_headers_from {
-        None => None,
-        Some(_) if found.request_headers_bytes > MAX_REQUEST_HEADERS_BYTES => {
+    let allow_headers = match found.request_headers_lines {
+        0 => None,
+        _ if found.request_headers_bytes > MAX_REQUEST_HEADERS_BYTES => {
             return reject(Reason::RequestHeadersTooLarge);
         }
-        Some(lines) => match acrh::check(lines, &rules.headers) {
+        _ => match acrh::check(request.headers, &rules.headers, scratch) {
             Ok(echo) => echo,
             Err(reason) => return reject(reason),
         },

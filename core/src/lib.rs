@@ -66,6 +66,8 @@ mod decision;
 pub mod document;
 mod evaluate;
 mod header_rules;
+#[cfg(feature = "http")]
+pub mod http;
 mod kind;
 mod method;
 mod origin;
@@ -78,6 +80,8 @@ mod response_header;
 mod routes;
 mod rules;
 mod token;
+#[cfg(feature = "tower")]
+pub mod tower;
 mod validate;
 mod vary;
 

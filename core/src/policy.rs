@@ -63,6 +63,18 @@ impl Policy {
         Policy::from_value(&value)
     }
 
+    /// Builds a policy from a document's bytes; bytes that are not UTF-8
+    /// are a `syntax` problem, not a panic.
+    pub fn from_document_bytes(bytes: &[u8], format: Format) -> Result<Policy, ConfigError> {
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            syntax_error(&format!(
+                "the document is not UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            ))
+        })?;
+        Policy::from_document(text, format)
+    }
+
     /// Reads a policy file: `.json` is JSON, anything else TOML.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Policy, ConfigError> {
         let path = path.as_ref();
@@ -78,7 +90,7 @@ impl Policy {
         Policy::from_document(&text, Format::from_path(path))
     }
 
-    /// What works but may surprise (lint warnings), in document order.
+    /// What works but may surprise (lint warnings), in report order (each key's own problems in document order, then the checks that span several keys).
     pub fn warnings(&self) -> &[Problem] {
         &self.warnings
     }
@@ -88,16 +100,34 @@ impl Policy {
     /// Allocation-free except in one case: a preflight whose
     /// `Access-Control-Request-Headers` must be echoed and did not arrive in
     /// the browsers' canonical form (one line of lowercase names joined by
-    /// `,`) gets a normalised copy.
+    /// `,`) gets a normalised copy. [`evaluate_with_scratch`](Self::evaluate_with_scratch)
+    /// writes that copy into a buffer the caller reuses instead.
     pub fn evaluate<'a, H>(&'a self, request: Request<'a, H>) -> Decision<'a>
     where
         H: Iterator<Item = (&'a [u8], &'a [u8])> + Clone,
     {
-        let rules = match self.table.select(request.path) {
+        evaluate::evaluate(self.rules_for(request.path), request, None)
+    }
+
+    /// Decides one request without any heap allocation once `scratch` has
+    /// grown (at most 8 KiB): a normalised `Access-Control-Allow-Headers`
+    /// echo is written into `scratch`, which the decision then borrows.
+    pub fn evaluate_with_scratch<'a, H>(
+        &'a self,
+        request: Request<'a, H>,
+        scratch: &'a mut Vec<u8>,
+    ) -> Decision<'a>
+    where
+        H: Iterator<Item = (&'a [u8], &'a [u8])> + Clone,
+    {
+        evaluate::evaluate(self.rules_for(request.path), request, Some(scratch))
+    }
+
+    fn rules_for(&self, path: &[u8]) -> &Rules {
+        match self.table.select(path) {
             Some(index) => self.routes.get(index).unwrap_or(&self.root),
             None => &self.root,
-        };
-        evaluate::evaluate(rules, request)
+        }
     }
 }
 
@@ -112,7 +142,7 @@ fn syntax_error(message: &str) -> ConfigError {
 }
 
 /// Validates a document without keeping the policy: every error and
-/// warning, in document order (what `unicors lint` prints).
+/// warning, in report order (each key's own problems in document order, then the checks that span several keys) — what `unicors lint` prints.
 pub fn lint(text: &str, format: Format) -> Vec<Problem> {
     match document::parse(text, format) {
         Err(message) => syntax_error(&message).problems().to_vec(),

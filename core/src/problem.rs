@@ -177,8 +177,8 @@ impl fmt::Display for Problem {
     }
 }
 
-/// A refused policy: every problem found, errors and warnings, in
-/// document order.
+/// A refused policy: every problem found, errors and warnings, in report order
+/// (each key's own problems in document order, then the checks that span several keys).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigError {
     problems: Vec<Problem>,

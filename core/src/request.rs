@@ -9,8 +9,8 @@ use std::slice::Iter;
 ///
 /// `headers` is any cloneable iterator of `(name, value)` byte pairs — a
 /// slice of pairs, an adapter over a C array or a framework's header map.
-/// The engine walks it once, and a second time from the first
-/// `Access-Control-Request-Headers` line when a preflight carries one.
+/// The engine walks it once, and a second time (from a clone taken before
+/// the first walk) when a preflight carries `Access-Control-Request-Headers`.
 #[derive(Clone, Debug)]
 pub struct Request<'r, H> {
     pub(crate) method: &'r [u8],
@@ -96,38 +96,29 @@ pub(crate) fn classify(name: &[u8]) -> Option<CorsHeader> {
 
 /// What one pass over the header list found.
 #[derive(Debug)]
-pub(crate) struct Scan<'r, H> {
+pub(crate) struct Scan<'r> {
     pub(crate) origin: Option<&'r [u8]>,
     pub(crate) origin_lines: u32,
     pub(crate) request_method: Option<&'r [u8]>,
     pub(crate) request_method_lines: u32,
-    /// The header iterator positioned at the first ACRH line.
-    pub(crate) request_headers_from: Option<H>,
+    pub(crate) request_headers_lines: u32,
     pub(crate) request_headers_bytes: usize,
     pub(crate) private_network_true: bool,
     pub(crate) private_network_lines: u32,
 }
 
-pub(crate) fn scan<'r, H>(headers: H) -> Scan<'r, H>
-where
-    H: Iterator<Item = (&'r [u8], &'r [u8])> + Clone,
-{
+pub(crate) fn scan<'r>(headers: impl Iterator<Item = (&'r [u8], &'r [u8])>) -> Scan<'r> {
     let mut found = Scan {
         origin: None,
         origin_lines: 0,
         request_method: None,
         request_method_lines: 0,
-        request_headers_from: None,
+        request_headers_lines: 0,
         request_headers_bytes: 0,
         private_network_true: false,
         private_network_lines: 0,
     };
-    let mut iter = headers;
-    loop {
-        let before = iter.clone();
-        let Some((name, value)) = iter.next() else {
-            break;
-        };
+    for (name, value) in headers {
         match classify(name) {
             None => {}
             Some(CorsHeader::Origin) => {
@@ -141,9 +132,7 @@ where
             Some(CorsHeader::RequestHeaders) => {
                 found.request_headers_bytes =
                     found.request_headers_bytes.saturating_add(value.len());
-                if found.request_headers_from.is_none() {
-                    found.request_headers_from = Some(before);
-                }
+                found.request_headers_lines = found.request_headers_lines.saturating_add(1);
             }
             Some(CorsHeader::RequestPrivateNetwork) => {
                 found.private_network_lines = found.private_network_lines.saturating_add(1);

@@ -104,6 +104,27 @@ impl Vary {
             .filter(move |name| self.contains(*name))
     }
 
+    /// The names of this set that the response's existing `Vary` values do
+    /// not list yet (compared case-insensitively), so hosts append each
+    /// name once. An existing `Vary: *` already covers everything.
+    #[must_use]
+    pub fn missing_from<'v>(self, existing: impl IntoIterator<Item = &'v [u8]>) -> Vary {
+        let mut missing = self;
+        for value in existing {
+            for element in value.split(|&b| b == b',').map(crate::token::trim_ows) {
+                if element == b"*" {
+                    return Vary::EMPTY;
+                }
+                for name in self.iter() {
+                    if element.eq_ignore_ascii_case(name.as_str().as_bytes()) {
+                        missing = missing.without(name);
+                    }
+                }
+            }
+        }
+        missing
+    }
+
     /// The names joined with `", "`, ready to append to `Vary`; empty when
     /// there is nothing to append.
     pub const fn as_str(self) -> &'static str {
@@ -120,6 +141,25 @@ impl fmt::Debug for Vary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn missing_from_existing_values() {
+        let all = Vary::EMPTY
+            .with(VaryName::Origin)
+            .with(VaryName::RequestMethod)
+            .with(VaryName::RequestHeaders);
+        let existing: [&[u8]; 2] = [
+            b"Accept-Encoding, origin",
+            b" access-control-request-method ",
+        ];
+        assert_eq!(
+            all.missing_from(existing),
+            Vary::EMPTY.with(VaryName::RequestHeaders)
+        );
+        assert_eq!(all.missing_from([&b"Accept, *"[..]]), Vary::EMPTY);
+        assert_eq!(all.missing_from([&b"Originals"[..]]), all);
+        assert_eq!(all.missing_from(std::iter::empty()), all);
+    }
 
     #[test]
     fn joined_table_matches_names() {

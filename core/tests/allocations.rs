@@ -1,23 +1,35 @@
 //! No heap allocation per decision on the byte API: a counting global
 //! allocator proves it for allowed preflights, allowed actual requests,
 //! rejections, not-CORS requests, large allowlists, patterns and hostile
-//! input. (This file is its own test binary, so the counter sees only
-//! this test.)
+//! input. The counter is per thread, so tests running side by side do not
+//! see each other's allocations.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 
 use unicors::{Kind, Policy, Request};
 
 struct Counting;
 
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// Allocations made by this thread (const-initialised: no allocation).
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn count_one() {
+    // `try_with`: during thread teardown the slot may be gone.
+    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+}
+
+fn allocations() -> usize {
+    ALLOCATIONS.with(Cell::get)
+}
 
 // SAFETY: every call is forwarded unchanged to the system allocator; the
 // counter has no effect on the memory handed out.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        count_one();
         // SAFETY: same contract as the caller's.
         unsafe { System.alloc(layout) }
     }
@@ -28,7 +40,7 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        count_one();
         // SAFETY: same contract as the caller's.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -79,12 +91,12 @@ fn allocations_of(
     // Warm up once (first-use work such as a regex cache is not per decision).
     let decision = policy.evaluate(Request::new(method, headers).with_path(path));
     assert_eq!(decision.kind(), expect, "{:?}", decision.reason());
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let before = allocations();
     for _ in 0..100 {
         let decision = policy.evaluate(Request::new(method, headers).with_path(path));
         std::hint::black_box(&decision);
     }
-    ALLOCATIONS.load(Ordering::Relaxed) - before
+    allocations() - before
 }
 
 #[test]
@@ -278,4 +290,32 @@ fn the_counter_counts() {
         (b"Access-Control-Request-Headers", b"X-A, X-B"),
     ];
     assert!(allocations_of(&policy, b"OPTIONS", b"/", headers, Kind::Preflight) >= 100);
+}
+
+#[test]
+fn a_reused_scratch_buffer_removes_the_last_allocation() {
+    let policy = Policy::from_toml(
+        "allow_origins = [\"https://a.example\"]\nallow_headers = [\"x-a\", \"x-b\"]",
+    )
+    .expect("valid policy");
+    let headers: &[(&[u8], &[u8])] = &[
+        (b"Origin", b"https://a.example"),
+        (b"Access-Control-Request-Method", b"GET"),
+        (b"Access-Control-Request-Headers", b"X-A, X-B"),
+        (b"access-control-request-headers", b" ,x-b"),
+    ];
+    let mut scratch = Vec::new();
+    let decision = policy.evaluate_with_scratch(Request::new(b"OPTIONS", headers), &mut scratch);
+    assert_eq!(
+        decision.header(unicors::HeaderName::AllowHeaders),
+        Some(&b"x-a,x-b,x-b"[..])
+    );
+    let before = allocations();
+    for _ in 0..100 {
+        let decision =
+            policy.evaluate_with_scratch(Request::new(b"OPTIONS", headers), &mut scratch);
+        assert_eq!(decision.kind(), Kind::Preflight);
+        std::hint::black_box(&decision);
+    }
+    assert_eq!(allocations() - before, 0);
 }

@@ -26,7 +26,7 @@ pub(crate) struct Built {
 }
 
 /// Validates and compiles a document. On failure, returns every problem
-/// (errors and warnings) in document order.
+/// (errors and warnings) in report order (each key's own problems in document order, then the checks that span several keys).
 pub(crate) fn build(document: &Value) -> Result<Built, Vec<Problem>> {
     let mut report = Report::default();
     let Value::Table(entries) = document else {
@@ -43,7 +43,11 @@ pub(crate) fn build(document: &Value) -> Result<Built, Vec<Problem>> {
     };
     let (top, routes_value) = read_scope(entries, "", ScopeKind::Top, &mut report);
     let routes = read_routes(routes_value, &top, &mut report);
-    resolve::check(&top, true, &mut report);
+    let any_origins = resolve::names_origins(&top)
+        || routes
+            .iter()
+            .any(|(_, scope)| resolve::names_origins(scope));
+    resolve::check(&top, !any_origins, &mut report);
     let root = resolve::compile(&top, &mut report);
     let routes = routes
         .into_iter()

@@ -11,6 +11,9 @@ use crate::problem::ProblemCode;
 /// canonicalised) by a URL parser. Other schemes are checked by grammar.
 const SPECIAL_SCHEMES: [&str; 5] = ["http", "https", "ws", "wss", "ftp"];
 
+/// Schemes whose documents have opaque origins (serialised as `null`).
+const OPAQUE_SCHEMES: [&str; 4] = ["about", "blob", "data", "javascript"];
+
 /// Schemes whose traffic is readable on the network.
 const PLAINTEXT_SCHEMES: [&str; 3] = ["http", "ws", "ftp"];
 
@@ -43,6 +46,33 @@ impl OriginSpec {
             PortSpec::Any => ":*".to_owned(),
         };
         format!("{}://{wildcard}{}{port}", self.scheme, self.host)
+    }
+
+    /// Whether a request `Origin` could ever match: the entry, with any
+    /// wildcard replaced by a sample label or port, passes the strict
+    /// grammar requests are held to.
+    pub(crate) fn is_sendable(&self) -> bool {
+        let sample = OriginSpec {
+            scheme: self.scheme.clone(),
+            host: if self.subdomains {
+                format!("x.{}", self.host)
+            } else {
+                self.host.clone()
+            },
+            subdomains: false,
+            port: if self.port == PortSpec::Any {
+                PortSpec::Fixed(1)
+            } else {
+                self.port
+            },
+        };
+        crate::origin::parse_serialized(sample.text().as_bytes()).is_some()
+    }
+
+    /// Whether the host is a DNS name (special schemes), so the Public
+    /// Suffix List applies to it.
+    pub(crate) fn is_dns(&self) -> bool {
+        SPECIAL_SCHEMES.contains(&self.scheme.as_str())
     }
 
     /// Whether the entry is one exact origin (no wildcard).
@@ -105,7 +135,11 @@ pub(crate) fn parse(text: &str) -> Result<OriginEntry, EntryProblem> {
         ));
     }
     let Some((scheme_text, rest)) = text.split_once("://") else {
-        let hint = if !text.is_empty() && !text.contains(['/', ' ', ':']) {
+        let looks_like_host = !text.is_empty()
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'));
+        let hint = if looks_like_host {
             format!("; did you mean \"https://{text}\"?")
         } else {
             String::new()
@@ -122,6 +156,14 @@ pub(crate) fn parse(text: &str) -> Result<OriginEntry, EntryProblem> {
         ));
     }
     let scheme = scheme_text.to_ascii_lowercase();
+    if OPAQUE_SCHEMES.contains(&scheme.as_str()) {
+        return Err(problem(
+            ProblemCode::OriginMalformed,
+            format!(
+                "browsers send `Origin: null` from {scheme}: documents, never a {scheme}: origin"
+            ),
+        ));
+    }
     if scheme == "file" {
         return Err(problem(
             ProblemCode::OriginFileScheme,
@@ -159,6 +201,14 @@ pub(crate) fn parse(text: &str) -> Result<OriginEntry, EntryProblem> {
         parse_other(&scheme, host_and_port, subdomains, any_port)?
     };
     let canonical = spec.text();
+    if !spec.is_sendable() {
+        return Err(problem(
+            ProblemCode::OriginMalformed,
+            format!(
+                "a browser never sends this origin: hosts are letters, digits and `-._~` (or an IP address); {SHAPE}"
+            ),
+        ));
+    }
     if canonical != text {
         return Err(problem(
             ProblemCode::OriginNotCanonical,
@@ -186,8 +236,14 @@ fn parse_special(
     // A placeholder label stands in for `*.` so the base parses as a host.
     let placeholder = if subdomains { "x." } else { "" };
     let probe = format!("{scheme}://{placeholder}{host_and_port}");
-    let url = url::Url::parse(&probe)
-        .map_err(|e| problem(ProblemCode::OriginMalformed, format!("{e}: {SHAPE}")))?;
+    let url = url::Url::parse(&probe).map_err(|e| {
+        let message = if subdomains {
+            format!("`*.` must be followed by a domain name ({e})")
+        } else {
+            format!("{e}: {SHAPE}")
+        };
+        problem(ProblemCode::OriginMalformed, message)
+    })?;
     if !url.username().is_empty() || url.password().is_some() {
         return Err(problem(
             ProblemCode::OriginMalformed,
@@ -377,10 +433,21 @@ mod tests {
             ("https://*.1.2.3.4", ProblemCode::OriginMalformed),
             ("https://a.example:443:*", ProblemCode::OriginMalformed),
             ("https://**.example.com", ProblemCode::OriginMalformed),
+            ("https://a,b.example", ProblemCode::OriginMalformed),
+            ("https://a!b.example", ProblemCode::OriginMalformed),
+            ("data://x", ProblemCode::OriginMalformed),
+            ("blob://x", ProblemCode::OriginMalformed),
+            ("http://*.127.0.0.1", ProblemCode::OriginMalformed),
         ] {
             assert_eq!(err(text).0, code, "{text}");
         }
         assert!(err("app.example.com").1.contains("https://app.example.com"));
+        assert!(!err("h*").1.contains("did you mean"));
+        assert!(
+            err("https://*.1.2.3.4")
+                .1
+                .contains("`*.` must be followed by a domain name")
+        );
     }
 
     #[test]

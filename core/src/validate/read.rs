@@ -127,24 +127,35 @@ pub(crate) fn read_scope<'v>(
                     "routes cannot contain routes; list every path prefix at the top level",
                 ),
             },
+            // Editors point a JSON policy at its JSON Schema this way.
+            "$schema" if kind == ScopeKind::Top => {
+                if !matches!(value, Value::String(_)) {
+                    wrong_type(
+                        value,
+                        &field,
+                        "a string (the URL or path of the JSON Schema)",
+                        report,
+                    );
+                }
+            }
             "path" => match kind {
                 ScopeKind::Route => special = Some(Located { value, field }),
-                ScopeKind::Top => unknown_key(key, &field, false, report),
+                ScopeKind::Top => unknown_key(key, value, &field, false, report),
             },
-            _ => unknown_key(key, &field, kind == ScopeKind::Route, report),
+            _ => unknown_key(key, value, &field, kind == ScopeKind::Route, report),
         }
     }
     (partial, special)
 }
 
-fn unknown_key(key: &str, field: &str, in_route: bool, report: &mut Report) {
+fn unknown_key(key: &str, value: &Value, field: &str, in_route: bool, report: &mut Report) {
     let mut allowed: Vec<&'static str> = SCOPE_KEYS.to_vec();
     allowed.push(if in_route { "path" } else { "routes" });
     let message = match suggest(key, &allowed) {
         Some(known) => format!("unknown key; did you mean `{known}`?"),
         None => format!("unknown key; the keys are {}", allowed.join(", ")),
     };
-    report.push(ProblemCode::UnknownKey, field, key, message);
+    report.push(ProblemCode::UnknownKey, field, &value.render(), message);
 }
 
 fn wrong_type(value: &Value, field: &str, expected: &str, report: &mut Report) {

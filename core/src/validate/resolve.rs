@@ -50,6 +50,15 @@ pub(crate) fn merge(top: &Partial, route: &Partial) -> Partial {
     }
 }
 
+/// "allow_credentials", naming where it was set when that is a route.
+fn credentials_key(credentials: &Located<bool>) -> String {
+    if credentials.field == "allow_credentials" {
+        "allow_credentials".to_owned()
+    } else {
+        format!("allow_credentials (set at {})", credentials.field)
+    }
+}
+
 fn flag(value: &Option<Located<bool>>) -> bool {
     value.as_ref().is_some_and(|v| v.value)
 }
@@ -60,9 +69,17 @@ fn is_public_suffix(domain: &str) -> bool {
         .is_some_and(|suffix| suffix.is_known() && suffix.as_bytes() == domain.as_bytes())
 }
 
-/// Checks one merged scope; `top_level` adds the checks that only make
-/// sense once (no origins at all).
-pub(crate) fn check(scope: &Partial, top_level: bool, report: &mut Report) {
+/// Whether the scope could allow some origin (entries were written, or a
+/// regex, or `null`).
+pub(crate) fn names_origins(scope: &Partial) -> bool {
+    scope.origins_written
+        || scope.regexes.as_ref().is_some_and(|r| !r.is_empty())
+        || flag(&scope.allow_null_origin)
+}
+
+/// Checks one merged scope; `warn_no_origins` asks for the warning that no
+/// scope of the policy allows any origin.
+pub(crate) fn check(scope: &Partial, warn_no_origins: bool, report: &mut Report) {
     let credentials = scope.credentials.as_ref().filter(|c| c.value);
     let origins: &[Located<OriginEntry>] = scope.origins.as_deref().unwrap_or_default();
     let regexes = scope.regexes.as_deref().unwrap_or_default();
@@ -75,11 +92,11 @@ pub(crate) fn check(scope: &Partial, top_level: bool, report: &mut Report) {
                 &star.field,
                 "*",
                 format!(
-                    "`*` cannot be combined with allow_credentials (set at {}): browsers refuse it, and reflecting \
+                    "`*` cannot be combined with {}: browsers refuse it, and reflecting \
                      every origin instead would let any site read your users' data. List the origins that need \
                      credentials, e.g. allow_origins = [\"https://app.example.com\"], or a subdomain pattern such as \
                      \"https://*.example.com\"",
-                    credentials.field
+                    credentials_key(credentials)
                 ),
             );
         }
@@ -89,8 +106,8 @@ pub(crate) fn check(scope: &Partial, top_level: bool, report: &mut Report) {
                 star,
                 "*",
                 format!(
-                    "with allow_credentials (set at {}) browsers read `*` as a header literally named `*`: list the headers to expose",
-                    credentials.field
+                    "with {} browsers read `*` as a header literally named `*`: list the headers to expose",
+                    credentials_key(credentials)
                 ),
             );
         }
@@ -103,9 +120,9 @@ pub(crate) fn check(scope: &Partial, top_level: bool, report: &mut Report) {
                             &origin.field,
                             &spec.text(),
                             format!(
-                                "a plain-text origin with allow_credentials (set at {}): a network attacker can act as this \
+                                "a plain-text origin with {}: a network attacker can act as this \
                                  origin and read credentialed responses. Use https, or set dangerously_allow_insecure_origins = true",
-                                credentials.field
+                                credentials_key(credentials)
                             ),
                         );
                     }
@@ -120,8 +137,8 @@ pub(crate) fn check(scope: &Partial, top_level: bool, report: &mut Report) {
                     Severity::Error,
                     format!(
                         "this regex matches origins nobody meant to allow (e.g. https://unicors-probe.invalid); with \
-                         allow_credentials (set at {}) that reflects any origin. List the origins, or anchor the regex to your domains",
-                        credentials.field
+                         {} that reflects any origin. List the origins, or anchor the regex to your domains",
+                        credentials_key(credentials)
                     ),
                 ),
                 None => (
@@ -141,7 +158,7 @@ pub(crate) fn check(scope: &Partial, top_level: bool, report: &mut Report) {
     if !flag(&scope.public_suffix_wildcards_ok) {
         for origin in origins {
             if let OriginEntry::Origin(spec) = &origin.value {
-                if spec.subdomains && is_public_suffix(&spec.host) {
+                if spec.subdomains && spec.is_dns() && is_public_suffix(&spec.host) {
                     report.push(
                         ProblemCode::OriginPublicSuffixWildcard,
                         &origin.field,
@@ -178,8 +195,7 @@ pub(crate) fn check(scope: &Partial, top_level: bool, report: &mut Report) {
             "any site can send `Origin: null` (a sandboxed iframe does), so this allows every site",
         );
     }
-    if top_level && !scope.origins_written && regexes.is_empty() && !flag(&scope.allow_null_origin)
-    {
+    if warn_no_origins {
         report.push(
             ProblemCode::NoOrigins,
             "allow_origins",

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use unicors::{Policy, Request};
 
-const DEFAULT_POLICY: &str = include_str!("../../examples/policy.toml");
+const DEFAULT_POLICY: &str = include_str!("policy.toml");
 
 struct Sample {
     title: &'static str,

@@ -1,0 +1,233 @@
+//! A face on the [`http`](::http) crate's types, for hyper, axum and other
+//! Rust servers (feature `http`).
+//!
+//! Evaluate straight from [`http::request::Parts`](::http::request::Parts)
+//! or a [`HeaderMap`], then apply the decision to the response's
+//! [`HeaderMap`]: CORS headers *replace* any the app set, and the `Vary`
+//! names are appended once each. The byte-slice API
+//! ([`Policy::evaluate`]) stays the primary one: its zero-allocation
+//! guarantee does not extend to building `http` values here.
+//!
+//! ```
+//! use http::{Request, Response, StatusCode};
+//! use unicors::Policy;
+//!
+//! let policy = Policy::from_toml(r#"allow_origins = ["https://app.example.com"]"#)?;
+//! let request = Request::get("/items").header("Origin", "https://app.example.com").body(())?;
+//! let (parts, _body) = request.into_parts();
+//! let decision = policy.evaluate_parts(&parts);
+//! let mut response = Response::new(());
+//! unicors::http::apply_to_response(&decision, &mut response);
+//! assert_eq!(response.headers()["access-control-allow-origin"], "https://app.example.com");
+//! assert_eq!(response.headers()["vary"], "Origin");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use ::http::header::{self, HeaderMap, HeaderValue};
+use ::http::request::Parts;
+use ::http::{Method, Response, StatusCode};
+
+use crate::{Decision, Policy, Request};
+
+/// A [`HeaderMap`] walked as `(name, value)` byte pairs; cloning restarts
+/// the walk from the map and skips what was consumed.
+#[derive(Debug)]
+pub struct HeaderPairs<'a> {
+    map: &'a HeaderMap,
+    inner: header::Iter<'a, HeaderValue>,
+    consumed: usize,
+}
+
+impl<'a> HeaderPairs<'a> {
+    /// Walks `map`.
+    pub fn new(map: &'a HeaderMap) -> Self {
+        HeaderPairs {
+            map,
+            inner: map.iter(),
+            consumed: 0,
+        }
+    }
+}
+
+impl Clone for HeaderPairs<'_> {
+    fn clone(&self) -> Self {
+        let mut inner = self.map.iter();
+        if self.consumed > 0 {
+            inner.nth(self.consumed - 1);
+        }
+        HeaderPairs {
+            map: self.map,
+            inner,
+            consumed: self.consumed,
+        }
+    }
+}
+
+impl<'a> Iterator for HeaderPairs<'a> {
+    type Item = (&'a [u8], &'a [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (name, value) = self.inner.next()?;
+        self.consumed += 1;
+        Some((name.as_str().as_bytes(), value.as_bytes()))
+    }
+}
+
+/// A request view over a method, the router's path and a [`HeaderMap`].
+pub fn request<'a>(
+    method: &'a Method,
+    path: &'a str,
+    headers: &'a HeaderMap,
+) -> Request<'a, HeaderPairs<'a>> {
+    Request::from_headers(method.as_str().as_bytes(), HeaderPairs::new(headers))
+        .with_path(path.as_bytes())
+}
+
+impl Policy {
+    /// Decides a request from its [`Parts`] (method, URI path, headers).
+    pub fn evaluate_parts<'a>(&'a self, parts: &'a Parts) -> Decision<'a> {
+        self.evaluate(request(&parts.method, parts.uri.path(), &parts.headers))
+    }
+
+    /// Decides a request from a method, the router's path and a [`HeaderMap`].
+    pub fn evaluate_headers<'a>(
+        &'a self,
+        method: &'a Method,
+        path: &'a str,
+        headers: &'a HeaderMap,
+    ) -> Decision<'a> {
+        self.evaluate(request(method, path, headers))
+    }
+}
+
+fn header_name(name: crate::HeaderName) -> header::HeaderName {
+    header::HeaderName::from_static(name.as_lowercase_str())
+}
+
+/// The decision's headers as `http` values, ready to set. Values the engine
+/// emits are visible ASCII, so none is ever dropped in practice; one that
+/// could not be a header value would be skipped, never panicked on.
+pub fn headers<'d>(
+    decision: &'d Decision<'_>,
+) -> impl Iterator<Item = (header::HeaderName, HeaderValue)> + 'd {
+    decision.headers().iter().filter_map(|h| {
+        let value = HeaderValue::from_bytes(&h.value).ok()?;
+        Some((header_name(h.name), value))
+    })
+}
+
+/// Sets the decision's headers on `map` (replacing any value of the same
+/// name) and appends the `Vary` names it does not list yet.
+pub fn apply_to_headers(decision: &Decision<'_>, map: &mut HeaderMap) {
+    apply_parts(headers(decision), decision.vary(), map);
+}
+
+/// Sets `headers` (replacing) and appends the missing `vary` names.
+pub(crate) fn apply_parts(
+    headers: impl IntoIterator<Item = (header::HeaderName, HeaderValue)>,
+    vary: crate::Vary,
+    map: &mut HeaderMap,
+) {
+    for (name, value) in headers {
+        map.insert(name, value);
+    }
+    let missing = vary.missing_from(map.get_all(header::VARY).iter().map(HeaderValue::as_bytes));
+    if !missing.is_empty() {
+        map.append(header::VARY, HeaderValue::from_static(missing.as_str()));
+    }
+}
+
+/// [`apply_to_headers`] on a response.
+pub fn apply_to_response<B>(decision: &Decision<'_>, response: &mut Response<B>) {
+    apply_to_headers(decision, response.headers_mut());
+}
+
+/// The response to send now, without calling the app, when the decision
+/// says so (preflights, unless `preflight_continue`): its status, its
+/// headers and an empty body.
+pub fn immediate_response<B: Default>(decision: &Decision<'_>) -> Option<Response<B>> {
+    let status = StatusCode::from_u16(decision.status()?).ok()?;
+    let mut response = Response::new(B::default());
+    *response.status_mut() = status;
+    apply_to_response(decision, &mut response);
+    Some(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_pairs_clone_resumes_where_it_was() {
+        let mut map = HeaderMap::new();
+        map.append("origin", HeaderValue::from_static("https://a.example"));
+        map.append("x-a", HeaderValue::from_static("1"));
+        map.append("x-a", HeaderValue::from_static("2"));
+        let mut pairs = HeaderPairs::new(&map);
+        pairs.next();
+        let rest: Vec<_> = pairs.clone().collect();
+        assert_eq!(
+            rest,
+            vec![(&b"x-a"[..], &b"1"[..]), (&b"x-a"[..], &b"2"[..])]
+        );
+        assert_eq!(pairs.collect::<Vec<_>>(), rest);
+    }
+
+    #[test]
+    fn apply_replaces_cors_headers_and_appends_vary_once() {
+        let policy =
+            Policy::from_toml("allow_origins = [\"https://a.example\"]\nallow_credentials = true")
+                .unwrap();
+        let mut map = HeaderMap::new();
+        map.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://a.example"),
+        );
+        let decision = policy.evaluate_headers(&Method::GET, "/", &map);
+        let mut response = HeaderMap::new();
+        response.append(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+        response.append(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("https://evil"),
+        );
+        response.append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        apply_to_headers(&decision, &mut response);
+        apply_to_headers(&decision, &mut response);
+        let acao: Vec<_> = response
+            .get_all(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+            .iter()
+            .collect();
+        assert_eq!(acao, vec!["https://a.example"]);
+        let vary: Vec<_> = response.get_all(header::VARY).iter().collect();
+        assert_eq!(vary, vec!["Accept-Encoding", "Origin"]);
+        assert_eq!(response[header::ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
+    }
+
+    #[test]
+    fn immediate_response_for_preflights_only() {
+        let policy =
+            Policy::from_toml("allow_origins = [\"https://a.example\"]\nallow_methods = [\"PUT\"]")
+                .unwrap();
+        let mut map = HeaderMap::new();
+        map.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://a.example"),
+        );
+        map.insert(
+            header::ACCESS_CONTROL_REQUEST_METHOD,
+            HeaderValue::from_static("PUT"),
+        );
+        let preflight = policy.evaluate_headers(&Method::OPTIONS, "/x", &map);
+        let response: Response<String> = immediate_response(&preflight).expect("answered now");
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+        assert_eq!(
+            response.headers()[header::ACCESS_CONTROL_ALLOW_METHODS],
+            "PUT"
+        );
+        let actual = policy.evaluate_headers(&Method::PUT, "/x", &map);
+        assert!(immediate_response::<String>(&actual).is_none());
+    }
+}

@@ -1,0 +1,347 @@
+//! Evaluating a request into a reusable decision buffer, and reading it.
+
+use std::borrow::Cow;
+use std::ffi::{c_char, c_int, c_void};
+
+use unicors::{HeaderName, Reason, Request, Vary};
+
+use crate::boundary::{bytes, guard};
+use crate::enums::{unicors_kind, unicors_origin_verdict};
+use crate::header::{pair, unicors_header, view};
+use crate::policy::unicors_policy;
+use crate::status::unicors_status;
+
+/// Most headers one decision sets.
+const MAX_HEADERS: usize = 7;
+
+#[derive(Clone, Copy, Debug)]
+struct RawHeader {
+    name: HeaderName,
+    value: *const u8,
+    len: usize,
+}
+
+const EMPTY: RawHeader = RawHeader {
+    name: HeaderName::AllowOrigin,
+    value: std::ptr::null(),
+    len: 0,
+};
+
+/// A reusable buffer holding one decision: make one per worker (or per
+/// thread) with `unicors_decision_new`, pass it to every `unicors_evaluate`,
+/// free it with `unicors_decision_free`. Evaluating into it allocates
+/// nothing once it has served a few requests.
+///
+/// The header views it returns point into the policy, into the request's
+/// header bytes (an echoed Origin, method or header list) or into the
+/// buffer itself: they stay valid until the next `unicors_evaluate` into
+/// this buffer or its `_free`, and only while the request's header memory
+/// and the policy are alive. One thread at a time.
+#[derive(Debug)]
+pub struct unicors_decision {
+    kind: unicors_kind,
+    reason: Option<Reason>,
+    status: u16,
+    vary: Vary,
+    headers: [RawHeader; MAX_HEADERS],
+    count: usize,
+    scratch: Vec<u8>,
+}
+
+impl unicors_decision {
+    fn reset(&mut self) {
+        self.kind = unicors_kind::NotCors;
+        self.reason = None;
+        self.status = 0;
+        self.vary = Vary::EMPTY;
+        self.count = 0;
+    }
+
+    fn header(&self, index: usize) -> Option<unicors_header> {
+        let raw = self.headers[..self.count].get(index)?;
+        let name = raw.name.as_str();
+        Some(unicors_header {
+            name: name.as_ptr(),
+            name_len: name.len(),
+            value: raw.value,
+            value_len: raw.len,
+        })
+    }
+}
+
+/// A new, empty decision buffer (kind `NOT_CORS`, no headers). NULL only
+/// if memory is exhausted.
+#[unsafe(no_mangle)]
+pub extern "C" fn unicors_decision_new() -> *mut unicors_decision {
+    guard(std::ptr::null_mut(), || {
+        Box::into_raw(Box::new(unicors_decision {
+            kind: unicors_kind::NotCors,
+            reason: None,
+            status: 0,
+            vary: Vary::EMPTY,
+            headers: [EMPTY; MAX_HEADERS],
+            count: 0,
+            scratch: Vec::new(),
+        }))
+    })
+}
+
+/// Frees a decision buffer; NULL is a no-op.
+///
+/// # Safety
+/// `decision` must be NULL or a buffer from `unicors_decision_new` not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn unicors_decision_free(decision: *mut unicors_decision) {
+    guard((), || {
+        if !decision.is_null() {
+            // SAFETY: made by `Box::into_raw`, freed once.
+            drop(unsafe { Box::from_raw(decision) });
+        }
+    });
+}
+
+/// Decides one request into `decision`.
+///
+/// - `method`: the request method exactly as received (case-sensitive).
+/// - `path`: the path the router uses (nginx `r->uri`); anything from `?`
+///   on is ignored; it selects the policy's routes. NULL/0 means no route.
+/// - `headers`: every request header line, in order, names in any case,
+///   repeated names allowed; nothing is copied.
+/// - `origin_verdict`: a `unicors_origin_verdict` value.
+///
+/// On any status other than OK the buffer is left empty (kind `NOT_CORS`,
+/// no headers). Never allocates once the buffer has warmed up.
+///
+/// # Safety
+/// `policy` must be a live policy; `decision` a live buffer not used by
+/// another thread; every pointer/length pair must describe readable memory
+/// (NULL only with length 0), and `headers` must point to `header_count`
+/// structs. The memory must stay valid while the decision's views are used.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn unicors_evaluate(
+    policy: *const unicors_policy,
+    method: *const u8,
+    method_len: usize,
+    path: *const u8,
+    path_len: usize,
+    headers: *const unicors_header,
+    header_count: usize,
+    origin_verdict: u32,
+    decision: *mut unicors_decision,
+) -> unicors_status {
+    guard(unicors_status::Panic, || {
+        // SAFETY: NULL or a live buffer used by this thread only, per the contract.
+        let Some(decision) = (unsafe { decision.as_mut() }) else {
+            return unicors_status::NullParameter;
+        };
+        decision.reset();
+        // SAFETY: NULL or live, per the contract.
+        let Some(policy) = (unsafe { policy.as_ref() }) else {
+            return unicors_status::NullParameter;
+        };
+        let Some(verdict) = unicors_origin_verdict::from_u32(origin_verdict) else {
+            return unicors_status::InvalidArgument;
+        };
+        // SAFETY: pointer/length pairs per the contract.
+        let (Some(method), Some(path), Some(lines)) = (
+            unsafe { bytes(method, method_len) },
+            unsafe { bytes(path, path_len) },
+            unsafe { view(headers, header_count) },
+        ) else {
+            return unicors_status::NullParameter;
+        };
+        let request = Request::from_headers(
+            method,
+            lines
+                .iter()
+                .map(pair as fn(&unicors_header) -> (&[u8], &[u8])),
+        )
+        .with_path(path)
+        .with_origin_verdict(verdict);
+        // The buffer's scratch moves out for the call and back after; moving
+        // a Vec keeps its heap block, so views into it stay valid.
+        let mut scratch = std::mem::take(&mut decision.scratch);
+        let mut status = unicors_status::Ok;
+        {
+            let result = policy.policy.evaluate_with_scratch(request, &mut scratch);
+            decision.kind = result.kind().into();
+            decision.reason = result.reason();
+            decision.status = result.status().unwrap_or(0);
+            decision.vary = result.vary();
+            for (slot, header) in decision.headers.iter_mut().zip(result.headers()) {
+                let Cow::Borrowed(value) = &header.value else {
+                    // `evaluate_with_scratch` only lends; an owned value
+                    // would dangle once the decision is dropped.
+                    status = unicors_status::Panic;
+                    break;
+                };
+                *slot = RawHeader {
+                    name: header.name,
+                    value: value.as_ptr(),
+                    len: value.len(),
+                };
+                decision.count += 1;
+            }
+        }
+        decision.scratch = scratch;
+        if status != unicors_status::Ok {
+            decision.reset();
+        }
+        status
+    })
+}
+
+/// The decision's kind (`NOT_CORS` for NULL).
+///
+/// # Safety
+/// `decision` must be NULL or a live buffer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn unicors_decision_kind(decision: *const unicors_decision) -> unicors_kind {
+    guard(unicors_kind::NotCors, || {
+        // SAFETY: NULL or live, per the contract.
+        unsafe { decision.as_ref() }.map_or(unicors_kind::NotCors, |d| d.kind)
+    })
+}
+
+/// The stable reason code of a rejection (e.g. `"origin_not_allowed"`),
+/// static and NUL-terminated; NULL unless the kind is `REJECTED`.
+///
+/// # Safety
+/// `decision` must be NULL or a live buffer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn unicors_decision_reason_code(
+    decision: *const unicors_decision,
+) -> *const c_char {
+    guard(std::ptr::null(), || {
+        // SAFETY: NULL or live, per the contract.
+        unsafe { decision.as_ref() }
+            .and_then(|d| d.reason)
+            .map_or(std::ptr::null(), crate::strings::reason_code)
+    })
+}
+
+/// A one-line explanation of a rejection, static and NUL-terminated;
+/// NULL unless the kind is `REJECTED`. It never contains request bytes.
+///
+/// # Safety
+/// `decision` must be NULL or a live buffer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn unicors_decision_reason_message(
+    decision: *const unicors_decision,
+) -> *const c_char {
+    guard(std::ptr::null(), || {
+        // SAFETY: NULL or live, per the contract.
+        unsafe { decision.as_ref() }
+            .and_then(|d| d.reason)
+            .map_or(std::ptr::null(), crate::strings::reason_message)
+    })
+}
+
+/// The status to answer with now, without calling the app (preflights,
+/// unless the policy sets `preflight_continue`); 0 when the app answers.
+///
+/// # Safety
+/// `decision` must be NULL or a live buffer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn unicors_decision_status(decision: *const unicors_decision) -> u16 {
+    guard(0, || {
+        // SAFETY: NULL or live, per the contract.
+        unsafe { decision.as_ref() }.map_or(0, |d| d.status)
+    })
+}
+
+/// The number of headers to set (0 for NULL). Set each one, replacing any
+/// value of the same name the app set; never add a second line.
+///
+/// # Safety
+/// `decision` must be NULL or a live buffer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn unicors_decision_header_count(decision: *const unicors_decision) -> usize {
+    guard(0, || {
+        // SAFETY: NULL or live, per the contract.
+        unsafe { decision.as_ref() }.map_or(0, |d| d.count)
+    })
+}
+
+/// Writes a view of header `index` to `out`: the name (conventional case,
+/// static) and the value (visible ASCII, never CR, LF or NUL). See
+/// `unicors_decision` for how long the value view lives.
+///
+/// # Safety
+/// `decision` must be NULL or a live buffer; `out` NULL or writable.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn unicors_decision_header_at(
+    decision: *const unicors_decision,
+    index: usize,
+    out: *mut unicors_header,
+) -> unicors_status {
+    guard(unicors_status::Panic, || {
+        // SAFETY: NULL or live, per the contract.
+        let Some(decision) = (unsafe { decision.as_ref() }) else {
+            return unicors_status::NullParameter;
+        };
+        if out.is_null() {
+            return unicors_status::NullParameter;
+        }
+        let Some(header) = decision.header(index) else {
+            return unicors_status::InvalidArgument;
+        };
+        // SAFETY: non-NULL and writable, per the contract.
+        unsafe { out.write(header) };
+        unicors_status::Ok
+    })
+}
+
+/// Called once per header by `unicors_decision_foreach_header`; return 0
+/// to continue, anything else to stop.
+pub type unicors_header_callback =
+    Option<unsafe extern "C" fn(userdata: *mut c_void, header: *const unicors_header) -> c_int>;
+
+/// Calls `callback(userdata, &header)` for each header to set, in order,
+/// until it returns non-zero. The header view is valid during the call
+/// (and as long as `unicors_decision_header_at`'s views).
+///
+/// # Safety
+/// `decision` must be NULL or a live buffer; `callback` must be safe to
+/// call with `userdata`.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn unicors_decision_foreach_header(
+    decision: *const unicors_decision,
+    callback: unicors_header_callback,
+    userdata: *mut c_void,
+) -> unicors_status {
+    guard(unicors_status::Panic, || {
+        // SAFETY: NULL or live, per the contract.
+        let (Some(decision), Some(callback)) = (unsafe { decision.as_ref() }, callback) else {
+            return unicors_status::NullParameter;
+        };
+        for index in 0..decision.count {
+            let Some(header) = decision.header(index) else {
+                break;
+            };
+            // SAFETY: the caller vouches for the callback and its userdata.
+            if unsafe { callback(userdata, &header) } != 0 {
+                break;
+            }
+        }
+        unicors_status::Ok
+    })
+}
+
+/// The names to append to the response's `Vary`, joined with `", "`,
+/// static and NUL-terminated; `""` when there are none (and for NULL).
+/// Append them (skipping names the app already listed); never replace
+/// the app's `Vary`.
+///
+/// # Safety
+/// `decision` must be NULL or a live buffer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn unicors_decision_vary(decision: *const unicors_decision) -> *const c_char {
+    guard(c"".as_ptr(), || {
+        // SAFETY: NULL or live, per the contract.
+        unsafe { decision.as_ref() }.map_or(c"".as_ptr(), |d| crate::strings::vary(d.vary))
+    })
+}

@@ -1,0 +1,56 @@
+//! Header lines as C passes them: pointer + length pairs.
+
+use crate::boundary::bytes;
+
+/// One header line (or a view of one): name and value as byte strings,
+/// not NUL-terminated. nginx's `ngx_str_t` fields map onto it directly.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct unicors_header {
+    /// The name's bytes (any case).
+    pub name: *const u8,
+    /// The name's length.
+    pub name_len: usize,
+    /// The value's bytes (any bytes).
+    pub value: *const u8,
+    /// The value's length.
+    pub value_len: usize,
+}
+
+/// Checks an array of header lines and views it; `None` if the array or
+/// any line has a NULL pointer with a non-zero length or an impossible
+/// length. Nothing is copied or allocated.
+///
+/// # Safety
+/// `headers` must point to `count` header structs whose pointers follow
+/// [`bytes`]'s contract, all valid for `'a`.
+pub(crate) unsafe fn view<'a>(
+    headers: *const unicors_header,
+    count: usize,
+) -> Option<&'a [unicors_header]> {
+    if count == 0 {
+        return Some(&[]);
+    }
+    if headers.is_null() || count > crate::boundary::MAX_LEN / size_of::<unicors_header>() {
+        return None;
+    }
+    // SAFETY: non-NULL, bounded count, validity promised by the caller.
+    let lines = unsafe { std::slice::from_raw_parts(headers, count) };
+    for line in lines {
+        // SAFETY: the caller's promise covers every line's pointers.
+        unsafe { bytes(line.name, line.name_len) }?;
+        // SAFETY: as above.
+        unsafe { bytes(line.value, line.value_len) }?;
+    }
+    Some(lines)
+}
+
+/// A line of an array that [`view`] accepted, as byte slices.
+pub(crate) fn pair(line: &unicors_header) -> (&[u8], &[u8]) {
+    // SAFETY: `view` checked every line of the array this one comes from,
+    // and the caller of `view` promised the bytes live as long as it.
+    let name = unsafe { bytes(line.name, line.name_len) }.unwrap_or_default();
+    // SAFETY: as above.
+    let value = unsafe { bytes(line.value, line.value_len) }.unwrap_or_default();
+    (name, value)
+}
