@@ -1,7 +1,7 @@
-//! A face on the [`http`](::http) crate's types, for hyper, axum and other
+//! A face on the [`http`] crate's types, for hyper, axum and other
 //! Rust servers (feature `http`).
 //!
-//! Evaluate straight from [`http::request::Parts`](::http::request::Parts)
+//! Evaluate straight from [`http::request::Parts`]
 //! or a [`HeaderMap`], then apply the decision to the response's
 //! [`HeaderMap`]: CORS headers *replace* any the app set, and the `Vary`
 //! names are appended once each. The byte-slice API
