@@ -8,24 +8,35 @@ pub(crate) fn guard<T>(on_panic: T, body: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or(on_panic)
 }
 
-/// Largest byte length a slice may have (`isize::MAX`), so that a huge
-/// length from C is refused instead of reaching `from_raw_parts`.
-pub(crate) const MAX_LEN: usize = isize::MAX as usize;
+use crate::status::unicors_status;
 
-/// A byte slice from a C pointer and length: `Some(&[])` for length 0
-/// (whatever the pointer), `None` for NULL with a length or a length no
-/// slice can have.
+/// Longest byte string (and largest header array, in bytes) the library
+/// accepts: 4 GiB − 1, or less where `isize` is smaller. Nothing a server
+/// holds comes near it, so a larger length is a caller's bug, refused with
+/// `UNICORS_STATUS_INVALID_ARGUMENT` before any byte is read.
+pub(crate) const MAX_LEN: usize = if (isize::MAX as u64) < u32::MAX as u64 {
+    isize::MAX as usize
+} else {
+    u32::MAX as usize
+};
+
+/// A byte slice from a C pointer and length: empty for length 0 (whatever
+/// the pointer); `NullParameter` for NULL with a length; `InvalidArgument`
+/// for a length above [`MAX_LEN`].
 ///
 /// # Safety
 /// When `len > 0` and `ptr` is not NULL, `ptr` must point to `len`
 /// readable bytes that stay valid and unchanged for `'a`.
-pub(crate) unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> Option<&'a [u8]> {
+pub(crate) unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], unicors_status> {
     if len == 0 {
-        return Some(&[]);
+        return Ok(&[]);
     }
-    if ptr.is_null() || len > MAX_LEN {
-        return None;
+    if ptr.is_null() {
+        return Err(unicors_status::NullParameter);
+    }
+    if len > MAX_LEN {
+        return Err(unicors_status::InvalidArgument);
     }
     // SAFETY: non-NULL, bounded length, validity promised by the caller.
-    Some(unsafe { std::slice::from_raw_parts(ptr, len) })
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }

@@ -143,13 +143,19 @@ pub unsafe extern "C" fn unicors_evaluate(
         let Some(verdict) = unicors_origin_verdict::from_u32(origin_verdict) else {
             return unicors_status::InvalidArgument;
         };
-        // SAFETY: pointer/length pairs per the contract.
-        let (Some(method), Some(path), Some(lines)) = (
-            unsafe { bytes(method, method_len) },
-            unsafe { bytes(path, path_len) },
-            unsafe { view(headers, header_count) },
-        ) else {
-            return unicors_status::NullParameter;
+        let checked = (|| {
+            // SAFETY: pointer/length pairs per the contract.
+            unsafe {
+                Ok((
+                    bytes(method, method_len)?,
+                    bytes(path, path_len)?,
+                    view(headers, header_count)?,
+                ))
+            }
+        })();
+        let (method, path, lines) = match checked {
+            Ok(parts) => parts,
+            Err(status) => return status,
         };
         let request = Request::from_headers(
             method,

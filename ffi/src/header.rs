@@ -1,6 +1,7 @@
 //! Header lines as C passes them: pointer + length pairs.
 
 use crate::boundary::bytes;
+use crate::status::unicors_status;
 
 /// One header line (or a view of one): name and value as byte strings,
 /// not NUL-terminated. nginx's `ngx_str_t` fields map onto it directly.
@@ -17,9 +18,8 @@ pub struct unicors_header {
     pub value_len: usize,
 }
 
-/// Checks an array of header lines and views it; `None` if the array or
-/// any line has a NULL pointer with a non-zero length or an impossible
-/// length. Nothing is copied or allocated.
+/// Checks an array of header lines and views it; the status of [`bytes`]
+/// for the array or the first bad line. Nothing is copied or allocated.
 ///
 /// # Safety
 /// `headers` must point to `count` header structs whose pointers follow
@@ -27,12 +27,15 @@ pub struct unicors_header {
 pub(crate) unsafe fn view<'a>(
     headers: *const unicors_header,
     count: usize,
-) -> Option<&'a [unicors_header]> {
+) -> Result<&'a [unicors_header], unicors_status> {
     if count == 0 {
-        return Some(&[]);
+        return Ok(&[]);
     }
-    if headers.is_null() || count > crate::boundary::MAX_LEN / size_of::<unicors_header>() {
-        return None;
+    if headers.is_null() {
+        return Err(unicors_status::NullParameter);
+    }
+    if count > crate::boundary::MAX_LEN / size_of::<unicors_header>() {
+        return Err(unicors_status::InvalidArgument);
     }
     // SAFETY: non-NULL, bounded count, validity promised by the caller.
     let lines = unsafe { std::slice::from_raw_parts(headers, count) };
@@ -42,15 +45,15 @@ pub(crate) unsafe fn view<'a>(
         // SAFETY: as above.
         unsafe { bytes(line.value, line.value_len) }?;
     }
-    Some(lines)
+    Ok(lines)
 }
 
 /// A line of an array that [`view`] accepted, as byte slices.
 pub(crate) fn pair(line: &unicors_header) -> (&[u8], &[u8]) {
     // SAFETY: `view` checked every line of the array this one comes from,
     // and the caller of `view` promised the bytes live as long as it.
-    let name = unsafe { bytes(line.name, line.name_len) }.unwrap_or_default();
+    let name = unsafe { bytes(line.name, line.name_len) }.unwrap_or(&[]);
     // SAFETY: as above.
-    let value = unsafe { bytes(line.value, line.value_len) }.unwrap_or_default();
+    let value = unsafe { bytes(line.value, line.value_len) }.unwrap_or(&[]);
     (name, value)
 }

@@ -85,8 +85,9 @@ pub unsafe extern "C" fn unicors_policy_from_document(
             return unicors_status::InvalidArgument;
         };
         // SAFETY: per the contract.
-        let Some(document) = (unsafe { bytes(document, document_len) }) else {
-            return unicors_status::NullParameter;
+        let document = match unsafe { bytes(document, document_len) } {
+            Ok(document) => document,
+            Err(status) => return status,
         };
         // SAFETY: out-parameters per the contract.
         unsafe {
@@ -120,8 +121,9 @@ pub unsafe extern "C" fn unicors_policy_from_file(
             return unicors_status::NullParameter;
         }
         // SAFETY: per the contract.
-        let Some(path) = (unsafe { bytes(path, path_len) }) else {
-            return unicors_status::NullParameter;
+        let path = match unsafe { bytes(path, path_len) } {
+            Ok(path) => path,
+            Err(status) => return status,
         };
         if path.is_empty() || path.contains(&0) {
             return unicors_status::InvalidArgument;
