@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use crate::header_rules::HeaderRules;
 use crate::reason::Reason;
 use crate::request::{CorsHeader, classify};
-use crate::token::{is_token, trim_ows};
+use crate::token::trim_ows;
 
 /// Largest `Access-Control-Request-Headers` (all lines together) the
 /// engine parses.
@@ -32,12 +32,29 @@ pub(crate) fn check<'r, H>(
 where
     H: Iterator<Item = (&'r [u8], &'r [u8])> + Clone,
 {
-    let lines = headers.filter(|(name, _)| classify(name) == Some(CorsHeader::RequestHeaders));
+    check_values(
+        headers
+            .filter(|(name, _)| classify(name) == Some(CorsHeader::RequestHeaders))
+            .map(|(_, value)| value),
+        rules,
+        scratch,
+    )
+}
+
+/// [`check`] over the ACRH values themselves (one line: `iter::once`).
+pub(crate) fn check_values<'r, V>(
+    lines: V,
+    rules: &HeaderRules,
+    scratch: Option<&'r mut Vec<u8>>,
+) -> Result<Option<Cow<'r, [u8]>>, Reason>
+where
+    V: Iterator<Item = &'r [u8]> + Clone,
+{
     let mut first_line: Option<&'r [u8]> = None;
     let mut line_count = 0usize;
     let mut names = 0usize;
     let mut canonical = true;
-    for (_, value) in lines.clone() {
+    for value in lines.clone() {
         line_count += 1;
         first_line.get_or_insert(value);
         for element in value.split(|&b| b == b',') {
@@ -46,11 +63,9 @@ where
                 canonical = false;
                 continue;
             }
-            if !is_token(name) {
-                return Err(Reason::RequestHeadersInvalid);
-            }
-            rules.check(name)?;
-            canonical &= name.len() == element.len() && !name.iter().any(u8::is_ascii_uppercase);
+            let exact = rules.check_exact_first(name)?;
+            canonical &=
+                name.len() == element.len() && (exact || !name.iter().any(u8::is_ascii_uppercase));
             names += 1;
         }
     }
@@ -59,21 +74,18 @@ where
     }
     match first_line {
         Some(line) if canonical && line_count == 1 => Ok(Some(Cow::Borrowed(line))),
-        _ => {
-            let values = lines.map(|(_, value)| value);
-            Ok(Some(match scratch {
-                Some(buffer) => {
-                    buffer.clear();
-                    normalise(values, buffer);
-                    Cow::Borrowed(buffer.as_slice())
-                }
-                None => {
-                    let mut owned = Vec::new();
-                    normalise(values, &mut owned);
-                    Cow::Owned(owned)
-                }
-            }))
-        }
+        _ => Ok(Some(match scratch {
+            Some(buffer) => {
+                buffer.clear();
+                normalise(lines, buffer);
+                Cow::Borrowed(buffer.as_slice())
+            }
+            None => {
+                let mut owned = Vec::new();
+                normalise(lines, &mut owned);
+                Cow::Owned(owned)
+            }
+        })),
     }
 }
 

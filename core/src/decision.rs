@@ -7,14 +7,19 @@ use crate::reason::Reason;
 use crate::response_header::{HeaderName, ResponseHeader};
 use crate::vary::Vary;
 
-/// Most headers one decision can carry (an allowed preflight: ACAO, ACAC,
-/// ACAM, ACAH, ACMA, ACAPN).
-pub(crate) const MAX_HEADERS: usize = 7;
+const EMPTY: Cow<'static, [u8]> = Cow::Borrowed(&[]);
+const TRUE: &[u8] = b"true";
 
-const EMPTY_HEADER: ResponseHeader<'static> = ResponseHeader {
-    name: HeaderName::AllowOrigin,
-    value: Cow::Borrowed(&[]),
-};
+/// Header names in the order a decision lists them (the enum's order).
+const ORDER: [HeaderName; 7] = [
+    HeaderName::AllowOrigin,
+    HeaderName::AllowCredentials,
+    HeaderName::AllowMethods,
+    HeaderName::AllowHeaders,
+    HeaderName::MaxAge,
+    HeaderName::AllowPrivateNetwork,
+    HeaderName::ExposeHeaders,
+];
 
 /// The CORS decision for one request: its kind, why it was rejected,
 /// whether the host answers now (and with which status) or lets the app
@@ -43,9 +48,15 @@ pub struct Decision<'a> {
     kind: Kind,
     reason: Option<Reason>,
     status: Option<u16>,
-    headers: [ResponseHeader<'a>; MAX_HEADERS],
-    header_count: usize,
     vary: Vary,
+    /// Bit `name as u8` set when the header is present.
+    present: u8,
+    allow_origin: Cow<'a, [u8]>,
+    allow_methods: Cow<'a, [u8]>,
+    allow_headers: Cow<'a, [u8]>,
+    /// `Access-Control-Max-Age` (preflights) or
+    /// `Access-Control-Expose-Headers` (actual requests): never both.
+    extra: Cow<'a, [u8]>,
 }
 
 impl<'a> Decision<'a> {
@@ -54,17 +65,27 @@ impl<'a> Decision<'a> {
             kind,
             reason: None,
             status: None,
-            headers: [EMPTY_HEADER; MAX_HEADERS],
-            header_count: 0,
             vary,
+            present: 0,
+            allow_origin: EMPTY,
+            allow_methods: EMPTY,
+            allow_headers: EMPTY,
+            extra: EMPTY,
         }
     }
 
-    pub(crate) fn rejected(reason: Reason, vary: Vary, status: Option<u16>) -> Self {
-        let mut decision = Decision::new(Kind::Rejected, vary);
-        decision.reason = Some(reason);
-        decision.status = status;
-        decision
+    /// Turns a fresh decision into a rejection, in place.
+    pub(crate) fn set_rejected(&mut self, reason: Reason, vary: Vary, status: Option<u16>) {
+        self.kind = Kind::Rejected;
+        self.reason = Some(reason);
+        self.vary = vary;
+        self.status = status;
+    }
+
+    /// Sets the kind and Vary of a fresh decision, in place.
+    pub(crate) fn set_kind(&mut self, kind: Kind, vary: Vary) {
+        self.kind = kind;
+        self.vary = vary;
     }
 
     pub(crate) fn set_status(&mut self, status: Option<u16>) {
@@ -73,14 +94,23 @@ impl<'a> Decision<'a> {
 
     #[inline]
     pub(crate) fn push(&mut self, name: HeaderName, value: Cow<'a, [u8]>) {
-        // The capacity covers the largest decision; a bug here must not
-        // panic across an FFI boundary, so an extra header is dropped and
-        // caught by the tests instead.
-        if let Some(slot) = self.headers.get_mut(self.header_count) {
-            *slot = ResponseHeader { name, value };
-            self.header_count += 1;
-        } else {
-            debug_assert!(false, "more than {MAX_HEADERS} headers");
+        self.present |= 1 << name as u8;
+        match name {
+            HeaderName::AllowOrigin => self.allow_origin = value,
+            HeaderName::AllowMethods => self.allow_methods = value,
+            HeaderName::AllowHeaders => self.allow_headers = value,
+            HeaderName::MaxAge | HeaderName::ExposeHeaders => self.extra = value,
+            HeaderName::AllowCredentials | HeaderName::AllowPrivateNetwork => {}
+        }
+    }
+
+    fn value(&self, name: HeaderName) -> &[u8] {
+        match name {
+            HeaderName::AllowOrigin => &self.allow_origin,
+            HeaderName::AllowMethods => &self.allow_methods,
+            HeaderName::AllowHeaders => &self.allow_headers,
+            HeaderName::MaxAge | HeaderName::ExposeHeaders => &self.extra,
+            HeaderName::AllowCredentials | HeaderName::AllowPrivateNetwork => TRUE,
         }
     }
 
@@ -108,16 +138,18 @@ impl<'a> Decision<'a> {
     }
 
     /// The headers to set, replacing any of the same name.
-    pub fn headers(&self) -> &[ResponseHeader<'a>] {
-        &self.headers[..self.header_count]
+    pub fn headers(&self) -> impl ExactSizeIterator<Item = ResponseHeader<'_>> + '_ {
+        let present = self.present;
+        HeaderIter {
+            decision: self,
+            next: 0,
+            left: present.count_ones() as usize,
+        }
     }
 
     /// The value of one header of this decision, if it sets it.
     pub fn header(&self, name: HeaderName) -> Option<&[u8]> {
-        self.headers()
-            .iter()
-            .find(|h| h.name == name)
-            .map(|h| &*h.value)
+        (self.present & (1 << name as u8) != 0).then(|| self.value(name))
     }
 
     /// The names to append to the response's `Vary`.
@@ -127,12 +159,48 @@ impl<'a> Decision<'a> {
 
     /// A copy that borrows nothing.
     pub fn into_owned(self) -> Decision<'static> {
-        let mut owned = Decision::new(self.kind, self.vary);
-        owned.reason = self.reason;
-        owned.status = self.status;
-        for header in self.headers() {
-            owned.push(header.name, Cow::Owned(header.value.to_vec()));
+        let own = |c: Cow<'a, [u8]>| -> Cow<'static, [u8]> { Cow::Owned(c.into_owned()) };
+        Decision {
+            kind: self.kind,
+            reason: self.reason,
+            status: self.status,
+            vary: self.vary,
+            present: self.present,
+            allow_origin: own(self.allow_origin),
+            allow_methods: own(self.allow_methods),
+            allow_headers: own(self.allow_headers),
+            extra: own(self.extra),
         }
-        owned
     }
 }
+
+struct HeaderIter<'d, 'a> {
+    decision: &'d Decision<'a>,
+    next: usize,
+    left: usize,
+}
+
+impl<'d> Iterator for HeaderIter<'d, '_> {
+    type Item = ResponseHeader<'d>;
+
+    #[inline]
+    fn next(&mut self) -> Option<ResponseHeader<'d>> {
+        while let Some(&name) = ORDER.get(self.next) {
+            self.next += 1;
+            if self.decision.present & (1 << name as u8) != 0 {
+                self.left -= 1;
+                return Some(ResponseHeader {
+                    name,
+                    value: Cow::Borrowed(self.decision.value(name)),
+                });
+            }
+        }
+        None
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl ExactSizeIterator for HeaderIter<'_, '_> {}

@@ -48,6 +48,11 @@ fn check_origin<'r>(
     if lines > 1 {
         return Err(Reason::MultipleOrigins);
     }
+    // Fast path: a value byte-equal to a listed origin is a validated
+    // serialized origin (well formed, within the cap, not `null`).
+    if verdict.is_none() && !rules.is_public() && rules.origins.contains_exact(origin) {
+        return Ok(AllowOrigin::Echo(origin));
+    }
     if origin.len() > MAX_ORIGIN_LEN {
         return Err(Reason::OriginTooLarge);
     }
@@ -67,18 +72,39 @@ fn check_origin<'r>(
         Some(true) => Err(Reason::OriginMalformed),
         Some(false) => Err(Reason::OriginRejectedByHost),
         None if rules.is_public() => Ok(AllowOrigin::Star),
-        None if rules.origins.matches(origin) => Ok(AllowOrigin::Echo(origin)),
+        // The exact set was probed above.
+        None if rules.origins.matches_non_exact(origin) => Ok(AllowOrigin::Echo(origin)),
         None => Err(Reason::OriginNotAllowed),
     }
 }
 
 /// Evaluates one request against one scope.
+///
+/// One `Decision`, filled in place on every path and everything inlined
+/// into the caller, so that no copy of it goes through memory: copying a
+/// struct whose fields were just written with narrower stores stalls on
+/// store forwarding (docs/benchmarks.md).
+#[inline(always)]
 pub(crate) fn evaluate<'a, H>(
     rules: &'a Rules,
     request: Request<'a, H>,
     scratch: Option<&'a mut Vec<u8>>,
 ) -> Decision<'a>
 where
+    H: Iterator<Item = (&'a [u8], &'a [u8])> + Clone,
+{
+    let mut decision = Decision::new(Kind::NotCors, Vary::EMPTY);
+    decide(rules, request, scratch, &mut decision);
+    decision
+}
+
+#[inline(always)]
+fn decide<'a, H>(
+    rules: &'a Rules,
+    request: Request<'a, H>,
+    scratch: Option<&'a mut Vec<u8>>,
+    decision: &mut Decision<'a>,
+) where
     H: Iterator<Item = (&'a [u8], &'a [u8])> + Clone,
 {
     let found = scan(request.headers.clone());
@@ -90,60 +116,64 @@ where
     };
 
     let Some(origin) = found.origin else {
-        let mut decision = Decision::new(Kind::NotCors, origin_vary);
+        decision.set_kind(Kind::NotCors, origin_vary);
         if rules.is_public() && verdict.is_none() {
             // Same headers as an allowed actual request, so that a shared
             // cache may serve this response to anyone.
-            push_actual_headers(&mut decision, rules, AllowOrigin::Star);
+            push_actual_headers(decision, rules, AllowOrigin::Star);
         }
-        return decision;
+        return;
     };
 
     let is_preflight = request.method == b"OPTIONS" && found.request_method_lines > 0;
     let allowed_origin = check_origin(rules, origin, found.origin_lines, verdict);
 
     if !is_preflight {
-        return match allowed_origin {
+        match allowed_origin {
             Ok(allow) => {
-                let mut decision = Decision::new(Kind::Actual, origin_vary);
-                push_actual_headers(&mut decision, rules, allow);
-                decision
+                decision.set_kind(Kind::Actual, origin_vary);
+                push_actual_headers(decision, rules, allow);
             }
-            Err(reason) => Decision::rejected(reason, origin_vary.with(VaryName::Origin), None),
-        };
+            Err(reason) => decision.set_rejected(reason, origin_vary.with(VaryName::Origin), None),
+        }
+        return;
     }
 
     let vary = origin_vary.union(rules.preflight_vary());
-    let reject = |reason| {
-        Decision::rejected(
-            reason,
-            vary.with(VaryName::Origin),
-            rules.preflight_answer(false),
-        )
-    };
+    let reject_vary = vary.with(VaryName::Origin);
+    let reject_status = rules.preflight_answer(false);
     let allow = match allowed_origin {
         Ok(allow) => allow,
-        Err(reason) => return reject(reason),
+        Err(reason) => return decision.set_rejected(reason, reject_vary, reject_status),
     };
     let method = match found.request_method {
         Some(method) if found.request_method_lines == 1 => method,
-        _ => return reject(Reason::RequestMethodInvalid),
+        _ => {
+            return decision.set_rejected(Reason::RequestMethodInvalid, reject_vary, reject_status);
+        }
     };
     if let Err(reason) = rules.methods.check(method) {
-        return reject(reason);
+        return decision.set_rejected(reason, reject_vary, reject_status);
     }
-    let allow_headers = match found.request_headers_lines {
-        0 => None,
+    let checked = match found.request_headers_lines {
+        0 => Ok(None),
         _ if found.request_headers_bytes > MAX_REQUEST_HEADERS_BYTES => {
-            return reject(Reason::RequestHeadersTooLarge);
+            Err(Reason::RequestHeadersTooLarge)
         }
-        _ => match acrh::check(request.headers, &rules.headers, scratch) {
-            Ok(echo) => echo,
-            Err(reason) => return reject(reason),
-        },
+        // One line (what browsers send): check it as found, no second walk.
+        1 => acrh::check_values(
+            found.request_headers_first.into_iter(),
+            &rules.headers,
+            scratch,
+        ),
+        _ => acrh::check(request.headers, &rules.headers, scratch),
+    };
+    let allow_headers = match checked {
+        Ok(echo) => echo,
+        Err(reason) => return decision.set_rejected(reason, reject_vary, reject_status),
     };
 
-    let mut decision = Decision::new(Kind::Preflight, vary);
+    decision.set_kind(Kind::Preflight, vary);
     decision.set_status(rules.preflight_answer(true));
     decision.push(HeaderName::AllowOrigin, allow.value());
     if rules.credentials {
@@ -159,7 +189,6 @@ where
     if rules.private_network && found.private_network_true {
         decision.push(HeaderName::AllowPrivateNetwork, Cow::Borrowed(TRUE));
     }
-    decision
 }
 
 fn push_actual_headers<'a>(decision: &mut Decision<'a>, rules: &'a Rules, allow: AllowOrigin<'a>) {

@@ -4,6 +4,7 @@
 use std::cmp::Ordering;
 
 use crate::reason::Reason;
+use crate::token::is_token;
 
 const AUTHORIZATION: &[u8] = b"authorization";
 
@@ -37,6 +38,28 @@ impl HeaderRules {
             authorization,
             names,
         }
+    }
+
+    /// Checks one requested name, exact bytes first (browsers send
+    /// lowercase names): `Ok(true)` when it is listed byte for byte (so a
+    /// lowercase token), `Ok(false)` when allowed otherwise.
+    #[inline]
+    pub(crate) fn check_exact_first(&self, requested: &[u8]) -> Result<bool, Reason> {
+        if self
+            .names
+            .binary_search_by(|stored| (**stored).cmp(requested))
+            .is_ok()
+        {
+            return Ok(true);
+        }
+        if !is_token(requested) {
+            return Err(Reason::RequestHeadersInvalid);
+        }
+        if !self.any && !requested.iter().any(u8::is_ascii_uppercase) {
+            // Lowercase and not listed byte for byte: not listed in any case.
+            return Err(Reason::HeaderNotAllowed);
+        }
+        self.check(requested).map(|()| false)
     }
 
     /// Checks one requested name (a token, any case).

@@ -110,7 +110,7 @@ fn header_name(name: crate::HeaderName) -> header::HeaderName {
 pub fn headers<'d>(
     decision: &'d Decision<'_>,
 ) -> impl Iterator<Item = (header::HeaderName, HeaderValue)> + 'd {
-    decision.headers().iter().filter_map(|h| {
+    decision.headers().filter_map(|h| {
         let value = HeaderValue::from_bytes(&h.value).ok()?;
         Some((header_name(h.name), value))
     })

@@ -16,10 +16,11 @@ pub(crate) const MAX_LABEL_LEN: usize = 63;
 /// rejected as malformed (never "not CORS"), and never echoed.
 #[inline]
 pub(crate) fn is_malformed(value: &[u8]) -> bool {
+    // No early exit, so that the loop vectorises (values are at most 2 KiB).
     value.is_empty()
-        || value
-            .iter()
-            .any(|&b| b == b',' || b == b' ' || b == b'\t' || b < 0x20 || b == 0x7f)
+        || value.iter().fold(false, |bad, &b| {
+            bad | (b <= b' ') | (b == b',') | (b == 0x7f)
+        })
 }
 
 /// A request origin split by the strict grammar.

@@ -109,15 +109,29 @@ impl OriginMatcher {
         self.regexes = (!set.is_empty()).then_some(set);
     }
 
+    /// Whether this exact origin is listed (a listed origin is a validated
+    /// serialized origin, so a byte-equal request value is well formed).
+    #[inline]
+    pub(crate) fn contains_exact(&self, origin: &[u8]) -> bool {
+        self.exact.contains(origin)
+    }
+
     /// Whether `*` is in the list.
     pub(crate) fn allows_any(&self) -> bool {
         self.any
     }
 
     /// Whether the policy allows this (well-formed, non-null) origin.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn matches(&self, origin: &[u8]) -> bool {
-        if self.any || self.exact.contains(origin) {
+        self.exact.contains(origin) || self.matches_non_exact(origin)
+    }
+
+    /// [`matches`](Self::matches) without the exact set, for a caller that
+    /// already probed it.
+    #[inline]
+    pub(crate) fn matches_non_exact(&self, origin: &[u8]) -> bool {
+        if self.any {
             return true;
         }
         if self.any_port_hosts.is_empty() && self.subdomains.is_empty() && self.regexes.is_none() {

@@ -102,6 +102,7 @@ impl Policy {
     /// the browsers' canonical form (one line of lowercase names joined by
     /// `,`) gets a normalised copy. [`evaluate_with_scratch`](Self::evaluate_with_scratch)
     /// writes that copy into a buffer the caller reuses instead.
+    #[inline(always)]
     pub fn evaluate<'a, H>(&'a self, request: Request<'a, H>) -> Decision<'a>
     where
         H: Iterator<Item = (&'a [u8], &'a [u8])> + Clone,
@@ -112,6 +113,7 @@ impl Policy {
     /// Decides one request without any heap allocation once `scratch` has
     /// grown (at most 8 KiB): a normalised `Access-Control-Allow-Headers`
     /// echo is written into `scratch`, which the decision then borrows.
+    #[inline(always)]
     pub fn evaluate_with_scratch<'a, H>(
         &'a self,
         request: Request<'a, H>,
@@ -123,6 +125,7 @@ impl Policy {
         evaluate::evaluate(self.rules_for(request.path), request, Some(scratch))
     }
 
+    #[inline]
     fn rules_for(&self, path: &[u8]) -> &Rules {
         match self.table.select(path) {
             Some(index) => self.routes.get(index).unwrap_or(&self.root),

@@ -191,7 +191,6 @@ fn to_json(
         "respond_now": decision.respond_now(),
         "headers": decision
             .headers()
-            .iter()
             .map(|h| json!([h.name.as_str(), String::from_utf8_lossy(&h.value)]))
             .collect::<Vec<_>>(),
         "vary": decision.vary().iter().map(|v| v.as_str()).collect::<Vec<_>>(),

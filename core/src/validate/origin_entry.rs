@@ -201,6 +201,15 @@ pub(crate) fn parse(text: &str) -> Result<OriginEntry, EntryProblem> {
         parse_other(&scheme, host_and_port, subdomains, any_port)?
     };
     let canonical = spec.text();
+    if canonical.len() > crate::origin::MAX_ORIGIN_LEN {
+        return Err(problem(
+            ProblemCode::OriginMalformed,
+            format!(
+                "longer than {} bytes: requests carrying it are refused as origin_too_large",
+                crate::origin::MAX_ORIGIN_LEN
+            ),
+        ));
+    }
     if !spec.is_sendable() {
         return Err(problem(
             ProblemCode::OriginMalformed,

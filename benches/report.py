@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Prints the markdown tables of docs/benchmarks.md from criterion's and
+callgrind's results.
+
+Usage: python3 benches/report.py [target/criterion] [target/unicors-bench]
+"""
+
+import json
+import os
+import sys
+
+KINDS = {
+    "a": "(a) allowed preflight",
+    "b": "(b) allowed actual",
+    "c": "(c) disallowed origin",
+    "d": "(d) no Origin",
+    "e": "(e) hostile preflight, 4 KiB ACRH",
+    "f": "(f) preflight, 1000 origins",
+    "g": "(g) preflight, 1 MiB ACRH",
+}
+SUBJECTS = ["floor", "core", "core_write"]
+
+
+def load(criterion, group, function):
+    """Median, its 95 % CI, and min/max of the per-iteration sample means (ns)."""
+    base = os.path.join(criterion, group, function, "new")
+    try:
+        with open(os.path.join(base, "estimates.json")) as f:
+            estimates = json.load(f)
+        with open(os.path.join(base, "sample.json")) as f:
+            sample = json.load(f)
+    except FileNotFoundError:
+        return None
+    median = estimates["median"]
+    per_iter = [t / n for t, n in zip(sample["times"], sample["iters"])]
+    return {
+        "median": median["point_estimate"],
+        "ci": (median["confidence_interval"]["lower_bound"], median["confidence_interval"]["upper_bound"]),
+        "min": min(per_iter),
+        "max": max(per_iter),
+    }
+
+
+def ns(value):
+    if value >= 1000:
+        return f"{value / 1000:.2f} µs"
+    if value >= 100:
+        return f"{value:.0f} ns"
+    return f"{value:.1f} ns"
+
+
+def cell(m):
+    if m is None:
+        return "—"
+    return f"{ns(m['median'])} ({ns(m['min'])}–{ns(m['max'])})"
+
+
+def ratio(x, y):
+    return x / y if x is not None and y else None
+
+
+def fmt_ratio(r):
+    return "—" if r is None else f"{r:.2f}×"
+
+
+def verdict(ok):
+    return "—" if ok is None else ("**pass**" if ok else "**miss**")
+
+
+def main():
+    criterion = sys.argv[1] if len(sys.argv) > 1 else "target/criterion"
+    out = sys.argv[2] if len(sys.argv) > 2 else "target/unicors-bench"
+
+    times = {(k, s): load(criterion, k, s) for k in KINDS for s in SUBJECTS}
+    origins = {name: load(criterion, "origins", name) for name in ["a_3", "a_1000", "b_3", "b_1000"]}
+    irs = {}
+    path = os.path.join(out, "callgrind.tsv")
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                kind, subject, per_op = line.split()
+                irs[(kind, subject)] = float(per_op)
+
+    def med(k, s):
+        m = times.get((k, s))
+        return m["median"] if m else None
+
+    machine = os.path.join(out, "machine.txt")
+    if os.path.exists(machine):
+        with open(machine) as f:
+            print("".join(f"- {line}" for line in f))
+
+    print("Median (min–max of the 50 sample means) per decision; instructions per decision from callgrind.\n")
+    print("| kind | floor | core `evaluate` | core `evaluate` + write | evaluate / floor | + write / floor "
+          "| Ir floor | Ir core | Ir core + write | Ir core / floor | Ir + write / floor |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for k, label in KINDS.items():
+        f_, c, w = (times[(k, s)] for s in SUBJECTS)
+        i_f, i_c, i_w = (irs.get((k, s)) for s in SUBJECTS)
+        print(
+            f"| {label} | {cell(f_)} | {cell(c)} | {cell(w)} "
+            f"| {fmt_ratio(ratio(med(k, 'core'), med(k, 'floor')))} "
+            f"| {fmt_ratio(ratio(med(k, 'core_write'), med(k, 'floor')))} "
+            f"| {'—' if i_f is None else f'{i_f:.0f}'} | {'—' if i_c is None else f'{i_c:.0f}'} "
+            f"| {'—' if i_w is None else f'{i_w:.0f}'} "
+            f"| {fmt_ratio(ratio(i_c, i_f))} | {fmt_ratio(ratio(i_w, i_f))} |"
+        )
+    print()
+    print("| core `evaluate` | 3 origins | 1000 origins | 1000 / 3 |")
+    print("|---|---|---|---|")
+    for k in ["a", "b"]:
+        small, big = origins[f"{k}_3"], origins[f"{k}_1000"]
+        r = ratio(big and big["median"], small and small["median"])
+        print(f"| {KINDS[k]} | {cell(small)} | {cell(big)} | {fmt_ratio(r)} |")
+    print()
+
+    # The targets of shared/reference/targets.md, judged on `evaluate` alone
+    # (the surface targets.md names) and, in brackets, on evaluate + write.
+    print("| target (targets.md) | measured | verdict |")
+    print("|---|---|---|")
+    for k in ["a", "b", "e"]:
+        r = ratio(med(k, "core"), med(k, "floor"))
+        rw = ratio(med(k, "core_write"), med(k, "floor"))
+        ok = None if r is None else r <= 1.5
+        print(f"| {KINDS[k]}: core ≤ 1.5× floor | {fmt_ratio(r)} (with write {fmt_ratio(rw)}) | {verdict(ok)} |")
+    for k in ["c", "d"]:
+        c, f_ = med(k, "core"), med(k, "floor")
+        diff = None if c is None or f_ is None else c - f_
+        ir = ratio(irs.get((k, "core")), irs.get((k, "floor")))
+        irw = ratio(irs.get((k, "core_write")), irs.get((k, "floor")))
+        ok = None if diff is None and ir is None else ((diff is not None and diff <= 10) or (ir is not None and ir <= 1.5))
+        dtxt = "—" if diff is None else f"+{diff:.1f} ns"
+        print(f"| {KINDS[k]}: core ≤ floor + 10 ns, or ≤ 1.5× instructions "
+              f"| {dtxt}; {fmt_ratio(ir)} instructions (with write {fmt_ratio(irw)}) | {verdict(ok)} |")
+    for k in ["a", "b"]:
+        small, big = origins[f"{k}_3"], origins[f"{k}_1000"]
+        r = ratio(big and big["median"], small and small["median"])
+        print(f"| {KINDS[k]}: 1000 vs 3 origins ≤ 1.2× | {fmt_ratio(r)} | {verdict(None if r is None else r <= 1.2)} |")
+    r = ratio(med("g", "core"), med("a", "core"))
+    print(f"| (g) vs (a) ≤ 2× | {fmt_ratio(r)} | {verdict(None if r is None else r <= 2)} |")
+    alloc = os.path.join(out, "allocations.txt")
+    if os.path.exists(alloc):
+        with open(alloc) as f:
+            lines = f.read().splitlines()
+        counts = [line for line in lines if "allocations in" in line]
+        zero = bool(counts) and all(": 0 allocations" in line for line in counts)
+        passed = any("test result: ok" in line for line in lines)
+        print(f"| 0 allocations per decision, (a)–(g) (core/tests/allocations.rs) "
+              f"| {sum(': 0 allocations' in line for line in counts)}/{len(counts)} rows at 0 | {verdict(zero and passed)} |")
+
+
+if __name__ == "__main__":
+    main()
