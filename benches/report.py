@@ -2,7 +2,8 @@
 """Prints the markdown tables of docs/benchmarks.md from criterion's and
 callgrind's results.
 
-Usage: python3 benches/report.py [target/criterion] [target/unicors-bench]
+Usage: python3 benches/report.py [target/criterion] [target/unicors-bench] [abi]
+(`abi`: the C ABI table of benches/abi.sh instead.)
 """
 
 import json
@@ -67,9 +68,75 @@ def verdict(ok):
     return "—" if ok is None else ("**pass**" if ok else "**miss**")
 
 
+def read_tsv(path):
+    """Rows of a tab-separated file, or none."""
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [line.split() for line in f if line.strip()]
+
+
+def abi(criterion, out):
+    """The C ABI (benches/abi.sh) against the core called directly, (a)-(e)."""
+    kinds = ["a", "b", "c", "d", "e"]
+    times = {(k, s): load(criterion, k, s) for k in kinds for s in ["core", "core_read"]}
+    for kind, subject, median, lo, hi in read_tsv(os.path.join(out, "abi_time.tsv")):
+        times[(kind, subject)] = {"median": float(median), "min": float(lo), "max": float(hi)}
+    irs = {(k, s): float(v) for k, s, v in read_tsv(os.path.join(out, "abi_callgrind.tsv"))}
+
+    def med(k, s):
+        m = times.get((k, s))
+        return m["median"] if m else None
+
+    def ir(k, s):
+        v = irs.get((k, s))
+        return "—" if v is None else f"{v:.0f}"
+
+    machine = os.path.join(out, "abi_machine.txt")
+    if os.path.exists(machine):
+        with open(machine) as f:
+            print("".join(f"- {line}" for line in f))
+    print("Rust: criterion median (min–max of the sample means); C: median (min–max) of the batch means; "
+          "instructions per decision from callgrind.\n")
+    print("| kind | core `evaluate` | core + read | C `unicors_evaluate` | C + read "
+          "| C / core | C + read / core + read | Ir core | Ir core + read | Ir C | Ir C + read "
+          "| Ir C + read / core + read |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for k in kinds:
+        print(
+            f"| {KINDS[k]} | {cell(times.get((k, 'core')))} | {cell(times.get((k, 'core_read')))} "
+            f"| {cell(times.get((k, 'abi')))} | {cell(times.get((k, 'abi_read')))} "
+            f"| {fmt_ratio(ratio(med(k, 'abi'), med(k, 'core')))} "
+            f"| {fmt_ratio(ratio(med(k, 'abi_read'), med(k, 'core_read')))} "
+            f"| {ir(k, 'core')} | {ir(k, 'core_read')} | {ir(k, 'abi')} | {ir(k, 'abi_read')} "
+            f"| {fmt_ratio(ratio(irs.get((k, 'abi_read')), irs.get((k, 'core_read'))))} |"
+        )
+    print()
+    print("| target (targets.md, C ABI row) | measured (C + read against core + read; bare evaluate in brackets) "
+          "| verdict |")
+    print("|---|---|---|")
+    for k in ["a", "b"]:
+        r = ratio(med(k, "abi_read"), med(k, "core_read"))
+        r0 = ratio(med(k, "abi"), med(k, "core"))
+        print(f"| {KINDS[k]}: C ABI ≤ 1.2× core | {fmt_ratio(r)} ({fmt_ratio(r0)}) "
+              f"| {verdict(None if r is None else r <= 1.2)} |")
+    for k in ["c", "d"]:
+        c, r = med(k, "abi_read"), med(k, "core_read")
+        c0, r0 = med(k, "abi"), med(k, "core")
+        diff = None if c is None or r is None else c - r
+        diff0 = None if c0 is None or r0 is None else c0 - r0
+        dtxt = "—" if diff is None else f"{diff:+.1f} ns"
+        d0txt = "—" if diff0 is None else f"{diff0:+.1f} ns"
+        print(f"| {KINDS[k]}: C ABI ≤ core + 5 ns | {dtxt} ({d0txt}) "
+              f"| {verdict(None if diff is None else diff <= 5)} |")
+
+
 def main():
     criterion = sys.argv[1] if len(sys.argv) > 1 else "target/criterion"
     out = sys.argv[2] if len(sys.argv) > 2 else "target/unicors-bench"
+    if len(sys.argv) > 3 and sys.argv[3] == "abi":
+        abi(criterion, out)
+        return
 
     times = {(k, s): load(criterion, k, s) for k in KINDS for s in SUBJECTS}
     origins = {name: load(criterion, "origins", name) for name in ["a_3", "a_1000", "b_3", "b_1000"]}

@@ -24,7 +24,7 @@ N2=${CALLGRIND_N2:-220000}
   echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
   echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores"
   echo "rustc: $(rustc --version)"
-  echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- core 2>/dev/null || echo ' (core/ modified)')"
+  echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- core/src 2>/dev/null || echo ' (core/src modified)')"
   echo "load_start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"
 

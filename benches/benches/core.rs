@@ -4,7 +4,9 @@
 //! - `floor`: the hand-written floor, header lines into a reused buffer;
 //! - `core`: `Policy::evaluate` alone (the decision is returned and dropped);
 //! - `core_write`: `evaluate`, then its header lines into a reused buffer
-//!   (the floor's output work).
+//!   (the floor's output work);
+//! - `core_read`: `evaluate`, then read as a C ABI host reads it (kind,
+//!   status, header views, Vary): the Rust side of `benches/abi.sh`.
 //!
 //! Group `origins`: `evaluate` on (a) and (b) with 3 and with 1000 allowed
 //! origins.
@@ -17,7 +19,7 @@ use std::time::Duration;
 use criterion::Criterion;
 use unicors::{Policy, Request};
 use unicors_benches::workload::{Case, Workload};
-use unicors_benches::write_decision;
+use unicors_benches::{read_decision, write_decision};
 
 type Headers = Vec<(&'static [u8], &'static [u8])>;
 
@@ -59,6 +61,15 @@ fn core_only(c: &mut Criterion, workload: &Workload) {
                 write_decision(&decision, &mut out);
                 black_box(out.as_slice());
                 (decision.kind(), decision.status())
+            });
+        });
+        group.bench_function("core_read", |b| {
+            b.iter(|| {
+                let decision = black_box(policy).evaluate(
+                    Request::new(black_box(method), black_box(headers.as_slice()))
+                        .with_path(black_box(b"/")),
+                );
+                read_decision(&decision)
             });
         });
         group.finish();

@@ -4,7 +4,10 @@
 //! - [`workload`]: the policy and the requests (a)–(g) of peer-bench.md;
 //! - [`floor`]: the least work a correct answer to that policy needs;
 //! - [`write_decision`]: the core's decision written as header lines into a
-//!   reused buffer, the same output work the floor does.
+//!   reused buffer, the same output work the floor does;
+//! - [`read_decision`]: the core's decision read the way a host reads the C
+//!   ABI's (`benches/c/abi_bench.c`): kind, status, each header's name and
+//!   value views, the Vary names.
 //!
 //! `benches/core.rs` (criterion) and `src/bin/callgrind.rs` (instruction
 //! counts) measure them; `run.sh` runs both and prints the table of
@@ -14,6 +17,22 @@ pub mod floor;
 pub mod workload;
 
 use unicors::Decision;
+
+/// Reads what a host reads from a decision, as `benches/c/abi_bench.c`
+/// does through `unicors_decision_kind`, `_status`, `_header_count`,
+/// `_header_at` and `_vary`: folds the views' addresses and lengths into
+/// one number, so that none of it is optimised away.
+#[inline]
+pub fn read_decision(decision: &Decision<'_>) -> usize {
+    let mut acc = decision.kind() as usize ^ usize::from(decision.status().unwrap_or(0));
+    for header in decision.headers() {
+        let name = header.name.as_str();
+        acc = acc
+            .wrapping_add(name.as_ptr() as usize ^ name.len())
+            .wrapping_add(header.value.as_ptr() as usize ^ header.value.len());
+    }
+    acc ^ decision.vary().as_str().as_ptr() as usize
+}
 
 /// Writes every header of `decision`, then its `Vary` line when it has
 /// one, as `Name: value\r\n` lines into `out` (cleared first).

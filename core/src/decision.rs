@@ -139,11 +139,9 @@ impl<'a> Decision<'a> {
 
     /// The headers to set, replacing any of the same name.
     pub fn headers(&self) -> impl ExactSizeIterator<Item = ResponseHeader<'_>> + '_ {
-        let present = self.present;
         HeaderIter {
             decision: self,
-            next: 0,
-            left: present.count_ones() as usize,
+            remaining: self.present,
         }
     }
 
@@ -176,8 +174,8 @@ impl<'a> Decision<'a> {
 
 struct HeaderIter<'d, 'a> {
     decision: &'d Decision<'a>,
-    next: usize,
-    left: usize,
+    /// The present headers not yielded yet, one bit per `HeaderName`.
+    remaining: u8,
 }
 
 impl<'d> Iterator for HeaderIter<'d, '_> {
@@ -185,22 +183,52 @@ impl<'d> Iterator for HeaderIter<'d, '_> {
 
     #[inline]
     fn next(&mut self) -> Option<ResponseHeader<'d>> {
-        while let Some(&name) = ORDER.get(self.next) {
-            self.next += 1;
-            if self.decision.present & (1 << name as u8) != 0 {
-                self.left -= 1;
-                return Some(ResponseHeader {
-                    name,
-                    value: Cow::Borrowed(self.decision.value(name)),
-                });
-            }
-        }
-        None
+        // Lowest set bit first: the enum's (and ORDER's) order.
+        let name = *ORDER.get(self.remaining.trailing_zeros() as usize)?;
+        self.remaining &= self.remaining - 1;
+        Some(ResponseHeader {
+            name,
+            value: Cow::Borrowed(self.decision.value(name)),
+        })
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.left, Some(self.left))
+        let left = self.remaining.count_ones() as usize;
+        (left, Some(left))
     }
 }
 
 impl ExactSizeIterator for HeaderIter<'_, '_> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_follows_the_bit_of_each_name() {
+        for (bit, name) in ORDER.iter().enumerate() {
+            assert_eq!(*name as usize, bit);
+        }
+    }
+
+    #[test]
+    fn headers_come_out_in_order_and_counted() {
+        let mut decision = Decision::new(Kind::Preflight, Vary::EMPTY);
+        decision.push(HeaderName::MaxAge, Cow::Borrowed(b"600"));
+        decision.push(HeaderName::AllowOrigin, Cow::Borrowed(b"*"));
+        decision.push(HeaderName::AllowPrivateNetwork, Cow::Borrowed(b"true"));
+        let headers = decision.headers();
+        assert_eq!(headers.len(), 3);
+        let names: Vec<_> = headers.map(|h| h.name).collect();
+        assert_eq!(
+            names,
+            [
+                HeaderName::AllowOrigin,
+                HeaderName::MaxAge,
+                HeaderName::AllowPrivateNetwork
+            ]
+        );
+        assert_eq!(decision.header(HeaderName::MaxAge), Some(&b"600"[..]));
+        assert_eq!(decision.header(HeaderName::ExposeHeaders), None);
+    }
+}

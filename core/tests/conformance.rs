@@ -215,6 +215,14 @@ fn run_validation(case: &Json) -> Result<(), String> {
     }
 }
 
+/// The array under `key`, or nothing.
+fn list<'d>(doc: &'d Json, key: &str) -> &'d [Json] {
+    doc.get(key)
+        .and_then(Json::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
 #[test]
 fn shared_corpus() {
     let mut failures = Vec::new();
@@ -235,19 +243,21 @@ fn shared_corpus() {
         };
         let file_policy = doc.get("policy").map(policy_from);
         let mut names = std::collections::HashSet::new();
-        let cases = doc
-            .get("cases")
-            .and_then(Json::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        for case in cases {
+        // Names are unique across a file's request and validation cases.
+        let mut named = |case: &Json, failures: &mut Vec<String>| {
             let case_name = case
                 .get("name")
                 .and_then(Json::as_str)
-                .unwrap_or("(unnamed)");
-            if !names.insert(case_name.to_owned()) {
+                .unwrap_or("(unnamed)")
+                .to_owned();
+            if !names.insert(case_name.clone()) {
                 failures.push(format!("{name} / {case_name}: duplicate case name"));
             }
+            case_name
+        };
+        let cases = list(&doc, "cases");
+        for case in cases {
+            let case_name = named(case, &mut failures);
             let case_policy = case.get("policy").map(policy_from);
             let policy = match case_policy.as_ref().or(file_policy.as_ref()) {
                 Some(Ok(policy)) => policy,
@@ -265,19 +275,9 @@ fn shared_corpus() {
                 failures.push(format!("{name} / {case_name}:\n    {diff}"));
             }
         }
-        let checks = doc
-            .get("validation")
-            .and_then(Json::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+        let checks = list(&doc, "validation");
         for case in checks {
-            let case_name = case
-                .get("name")
-                .and_then(Json::as_str)
-                .unwrap_or("(unnamed)");
-            if !names.insert(case_name.to_owned()) {
-                failures.push(format!("{name} / {case_name}: duplicate case name"));
-            }
+            let case_name = named(case, &mut failures);
             validations += 1;
             if let Err(diff) = run_validation(case) {
                 failures.push(format!("{name} / {case_name} (validation):\n    {diff}"));

@@ -156,14 +156,9 @@ pub unsafe extern "C" fn unicors_evaluate(
             Ok(parts) => parts,
             Err(status) => return status,
         };
-        let request = Request::from_headers(
-            method,
-            lines
-                .iter()
-                .map(pair as fn(&unicors_header) -> (&[u8], &[u8])),
-        )
-        .with_path(path)
-        .with_origin_verdict(verdict);
+        let request = Request::from_headers(method, lines.iter().map(pair))
+            .with_path(path)
+            .with_origin_verdict(verdict);
         // The buffer's scratch moves out for the call and back after; moving
         // a Vec keeps its heap block, so views into it stay valid.
         let mut scratch = std::mem::take(&mut decision.scratch);

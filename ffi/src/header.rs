@@ -39,6 +39,15 @@ pub(crate) unsafe fn view<'a>(
     }
     // SAFETY: non-NULL, bounded count, validity promised by the caller.
     let lines = unsafe { std::slice::from_raw_parts(headers, count) };
+    // One branch-free pass; the bad line is looked for only on failure.
+    let fine = |ptr: *const u8, len: usize| {
+        (len == 0) | (!ptr.is_null() & (len <= crate::boundary::MAX_LEN))
+    };
+    if lines.iter().fold(true, |ok, l| {
+        ok & fine(l.name, l.name_len) & fine(l.value, l.value_len)
+    }) {
+        return Ok(lines);
+    }
     for line in lines {
         // SAFETY: the caller's promise covers every line's pointers.
         unsafe { bytes(line.name, line.name_len) }?;
@@ -49,11 +58,21 @@ pub(crate) unsafe fn view<'a>(
 }
 
 /// A line of an array that [`view`] accepted, as byte slices.
+#[inline(always)]
 pub(crate) fn pair(line: &unicors_header) -> (&[u8], &[u8]) {
-    // SAFETY: `view` checked every line of the array this one comes from,
-    // and the caller of `view` promised the bytes live as long as it.
-    let name = unsafe { bytes(line.name, line.name_len) }.unwrap_or(&[]);
-    // SAFETY: as above.
-    let value = unsafe { bytes(line.value, line.value_len) }.unwrap_or(&[]);
-    (name, value)
+    (
+        raw(line.name, line.name_len),
+        raw(line.value, line.value_len),
+    )
+}
+
+#[inline(always)]
+fn raw<'a>(ptr: *const u8, len: usize) -> &'a [u8] {
+    if len == 0 {
+        return &[];
+    }
+    // SAFETY: `view` checked every line of the array this one comes from
+    // (non-NULL, bounded length), and its caller promised the bytes live
+    // as long as the array.
+    unsafe { std::slice::from_raw_parts(ptr, len) }
 }

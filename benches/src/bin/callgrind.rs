@@ -2,21 +2,24 @@
 //! two runs with different N give instructions per decision as
 //! (Ir(N2) − Ir(N1)) / (N2 − N1), with the setup cancelled out.
 //!
-//! Usage: `callgrind floor|core|core_write a|b|c|d|e|f|g N`
-//! (`core_write`: `evaluate` plus writing its header lines, like the floor).
+//! Usage: `callgrind floor|core|core_write|core_read a|b|c|d|e|f|g N`
+//! (`core_write`: `evaluate` plus writing its header lines, like the floor;
+//! `core_read`: `evaluate` plus reading it as a C ABI host does, the Rust
+//! side of `benches/abi.sh`).
 
 use std::hint::black_box;
 use std::process::ExitCode;
 
 use unicors::{Kind, Request};
 use unicors_benches::workload::{Case, Workload};
-use unicors_benches::write_decision;
+use unicors_benches::{read_decision, write_decision};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Subject {
     Floor,
     Core,
     CoreWrite,
+    CoreRead,
 }
 
 fn parse(args: &[String]) -> Option<(Subject, Case, u64)> {
@@ -27,6 +30,7 @@ fn parse(args: &[String]) -> Option<(Subject, Case, u64)> {
         "floor" => Subject::Floor,
         "core" => Subject::Core,
         "core_write" => Subject::CoreWrite,
+        "core_read" => Subject::CoreRead,
         _ => return None,
     };
     Some((subject, Case::from_letter(case)?, n.parse().ok()?))
@@ -61,13 +65,19 @@ fn once(
             black_box(out.as_slice());
             decision.kind()
         }
+        Subject::CoreRead => {
+            let decision = black_box(workload.policy(case))
+                .evaluate(Request::new(method, headers).with_path(black_box(b"/")));
+            black_box(read_decision(&decision));
+            decision.kind()
+        }
     }
 }
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let Some((subject, case, n)) = parse(&args) else {
-        eprintln!("usage: callgrind floor|core|core_write a|b|c|d|e|f|g ITERATIONS");
+        eprintln!("usage: callgrind floor|core|core_write|core_read a|b|c|d|e|f|g ITERATIONS");
         return ExitCode::from(2);
     };
     let workload = Workload::new();
