@@ -3,6 +3,7 @@
 
 use std::cmp::Ordering;
 
+use crate::name_set::NameSet;
 use crate::reason::Reason;
 use crate::token::is_token;
 
@@ -17,6 +18,8 @@ pub(crate) struct HeaderRules {
     authorization: bool,
     /// Lowercase names, sorted for binary search.
     names: Vec<Box<[u8]>>,
+    /// The same names for the exact (inline) look-up.
+    exact: NameSet,
 }
 
 /// Compares a stored lowercase name with a requested name of any case.
@@ -33,10 +36,12 @@ impl HeaderRules {
         names.sort_unstable();
         names.dedup();
         let authorization = names.iter().any(|n| **n == *AUTHORIZATION);
+        let exact = NameSet::new(names.clone());
         HeaderRules {
             any,
             authorization,
             names,
+            exact,
         }
     }
 
@@ -45,11 +50,7 @@ impl HeaderRules {
     /// lowercase token), `Ok(false)` when allowed otherwise.
     #[inline]
     pub(crate) fn check_exact_first(&self, requested: &[u8]) -> Result<bool, Reason> {
-        if self
-            .names
-            .binary_search_by(|stored| (**stored).cmp(requested))
-            .is_ok()
-        {
+        if self.exact.contains(requested) {
             return Ok(true);
         }
         if !is_token(requested) {

@@ -70,6 +70,7 @@ mod header_rules;
 pub mod http;
 mod kind;
 mod method;
+mod name_set;
 mod origin;
 mod origin_matcher;
 mod policy;

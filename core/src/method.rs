@@ -1,5 +1,6 @@
 //! Method rules of the Fetch standard and the policy's allowed methods.
 
+use crate::name_set::NameSet;
 use crate::reason::Reason;
 use crate::token::is_token;
 
@@ -27,15 +28,16 @@ pub(crate) fn is_safelisted(method: &[u8]) -> bool {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct MethodRules {
     any: bool,
-    /// Byte-exact method names, sorted for binary search.
-    names: Vec<Box<[u8]>>,
+    /// Byte-exact method names.
+    names: NameSet,
 }
 
 impl MethodRules {
-    pub(crate) fn new(any: bool, mut names: Vec<Box<[u8]>>) -> MethodRules {
-        names.sort_unstable();
-        names.dedup();
-        MethodRules { any, names }
+    pub(crate) fn new(any: bool, names: Vec<Box<[u8]>>) -> MethodRules {
+        MethodRules {
+            any,
+            names: NameSet::new(names),
+        }
     }
 
     /// Checks a preflight's requested method (one `Access-Control-Request-Method` value).
@@ -43,11 +45,7 @@ impl MethodRules {
     pub(crate) fn check(&self, requested: &[u8]) -> Result<(), Reason> {
         // Listed methods are validated, non-forbidden tokens: a byte-equal
         // hit needs no other check.
-        if self
-            .names
-            .binary_search_by(|name| (**name).cmp(requested))
-            .is_ok()
-        {
+        if self.names.contains(requested) {
             return Ok(());
         }
         if !is_token(requested) {
@@ -56,13 +54,8 @@ impl MethodRules {
         if is_forbidden(requested) {
             return Err(Reason::MethodForbidden);
         }
-        if is_safelisted(requested)
-            || self.any
-            || self
-                .names
-                .binary_search_by(|name| (**name).cmp(requested))
-                .is_ok()
-        {
+        // Not listed byte for byte (checked above).
+        if is_safelisted(requested) || self.any {
             Ok(())
         } else {
             Err(Reason::MethodNotAllowed)
