@@ -16,11 +16,43 @@ pub(crate) const MAX_LABEL_LEN: usize = 63;
 /// rejected as malformed (never "not CORS"), and never echoed.
 #[inline]
 pub(crate) fn is_malformed(value: &[u8]) -> bool {
-    // No early exit, so that the loop vectorises (values are at most 2 KiB).
-    value.is_empty()
-        || value.iter().fold(false, |bad, &b| {
-            bad | (b <= b' ') | (b == b',') | (b == 0x7f)
-        })
+    if value.is_empty() {
+        return true;
+    }
+    // Eight bytes at a time (origins are short: one to four words), then
+    // the tail byte by byte.
+    let words = value.chunks_exact(8);
+    let tail = words.remainder();
+    let mut bad = false;
+    for word in words {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        bad |= word_is_bad(u64::from_le_bytes(bytes));
+    }
+    bad || tail.iter().any(|&b| byte_is_bad(b))
+}
+
+/// A byte no serialized origin contains: control, space, comma, DEL.
+#[inline(always)]
+fn byte_is_bad(b: u8) -> bool {
+    (b <= b' ') | (b == b',') | (b == 0x7f)
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether some byte of `x` is below `n` (exact for `n <= 0x80`).
+#[inline(always)]
+fn has_byte_below(x: u64, n: u8) -> bool {
+    x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS != 0
+}
+
+/// [`byte_is_bad`] for eight bytes at once.
+#[inline(always)]
+fn word_is_bad(x: u64) -> bool {
+    has_byte_below(x, b' ' + 1)
+        | has_byte_below(x ^ (ONES * u64::from(b',')), 1)
+        | has_byte_below(x ^ (ONES * 0x7f), 1)
 }
 
 /// A request origin split by the strict grammar.
@@ -194,6 +226,25 @@ mod tests {
         assert!(is_malformed(b"https://a\x00"));
         assert!(!is_malformed(b"https://a.example"));
         assert!(!is_malformed(b"null"));
+    }
+
+    #[test]
+    fn word_check_agrees_with_byte_check() {
+        let interesting = [
+            0u8, 1, 9, 10, 13, 31, 32, 33, 43, 44, 45, 126, 127, 128, 200, 255, b'a', b':', b'/',
+        ];
+        for len in 1..=20 {
+            for position in 0..len {
+                for &b in &interesting {
+                    let mut value = vec![b'a'; len];
+                    value[position] = b;
+                    let expected = value.iter().any(|&x| byte_is_bad(x));
+                    assert_eq!(is_malformed(&value), expected, "{value:?}");
+                }
+            }
+        }
+        assert!(!is_malformed(b"https://app.example.com:8443"));
+        assert!(is_malformed(b"https://app.example.com,https://b"));
     }
 
     #[test]
