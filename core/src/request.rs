@@ -79,7 +79,7 @@ pub(crate) fn classify(name: &[u8]) -> Option<CorsHeader> {
     // leave after two well-predicted branches.
     let len = name.len();
     let (candidate, header): (&[u8], CorsHeader) = if len == 6 {
-        (b"origin", CorsHeader::Origin)
+        return is_origin(name).then_some(CorsHeader::Origin);
     } else if len < 29 {
         return None;
     } else if len == 29 {
@@ -98,6 +98,19 @@ pub(crate) fn classify(name: &[u8]) -> Option<CorsHeader> {
         return None;
     };
     name.eq_ignore_ascii_case(candidate).then_some(header)
+}
+
+/// `origin` in any case, as two word compares: every byte of it is a
+/// letter, and for a letter `x | 0x20` equals the lowercase letter only
+/// when `x` is that letter in either case.
+#[inline(always)]
+fn is_origin(name: &[u8]) -> bool {
+    let [a, b, c, d, e, f] = name else {
+        return false;
+    };
+    let head = u32::from_le_bytes([*a, *b, *c, *d]) | 0x2020_2020;
+    let tail = u16::from_le_bytes([*e, *f]) | 0x2020;
+    head == u32::from_le_bytes(*b"orig") && tail == u16::from_le_bytes(*b"in")
 }
 
 /// What one pass over the header list found.
@@ -173,6 +186,11 @@ mod tests {
             Some(CorsHeader::RequestPrivateNetwork)
         );
         assert_eq!(classify(b"origin2"), None);
+        assert_eq!(classify(b"OrIgIn"), Some(CorsHeader::Origin));
+        assert_eq!(classify(b"accept"), None);
+        // Bytes that become letters under `| 0x20` only when they are letters.
+        assert_eq!(classify(b"Origi\x0e"), None);
+        assert_eq!(classify(b"\x0frigin"), None);
         assert_eq!(classify(b"orig\xc3\xadn"), None);
     }
 }
