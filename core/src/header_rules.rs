@@ -16,10 +16,8 @@ pub(crate) struct HeaderRules {
     any: bool,
     /// `authorization` is listed explicitly.
     authorization: bool,
-    /// Lowercase names, sorted for binary search.
-    names: Vec<Box<[u8]>>,
-    /// The same names for the exact (inline) look-up.
-    exact: NameSet,
+    /// Lowercase names.
+    names: NameSet,
 }
 
 /// Compares a stored lowercase name with a requested name of any case.
@@ -32,16 +30,13 @@ fn cmp_lower(stored: &[u8], requested: &[u8]) -> Ordering {
 
 impl HeaderRules {
     /// `names` must already be lowercase tokens.
-    pub(crate) fn new(any: bool, mut names: Vec<Box<[u8]>>) -> HeaderRules {
-        names.sort_unstable();
-        names.dedup();
-        let authorization = names.iter().any(|n| **n == *AUTHORIZATION);
-        let exact = NameSet::new(names.clone());
+    pub(crate) fn new(any: bool, names: Vec<Box<[u8]>>) -> HeaderRules {
+        let names = NameSet::new(names);
+        let authorization = names.contains(AUTHORIZATION);
         HeaderRules {
             any,
             authorization,
             names,
-            exact,
         }
     }
 
@@ -50,7 +45,7 @@ impl HeaderRules {
     /// lowercase token), `Ok(false)` when allowed otherwise.
     #[inline]
     pub(crate) fn check_exact_first(&self, requested: &[u8]) -> Result<bool, Reason> {
-        if self.exact.contains(requested) {
+        if self.names.contains(requested) {
             return Ok(true);
         }
         if !is_token(requested) {
@@ -73,12 +68,7 @@ impl HeaderRules {
                 (false, false) => Err(Reason::HeaderNotAllowed),
             };
         }
-        if self.any
-            || self
-                .names
-                .binary_search_by(|stored| cmp_lower(stored, requested))
-                .is_ok()
-        {
+        if self.any || self.names.search_by(|stored| cmp_lower(stored, requested)) {
             Ok(())
         } else {
             Err(Reason::HeaderNotAllowed)

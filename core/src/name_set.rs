@@ -40,10 +40,15 @@ impl NameSet {
         if self.names.len() <= SCAN_LIMIT {
             self.names.iter().any(|stored| same(stored, name))
         } else {
-            self.names
-                .binary_search_by(|stored| (**stored).cmp(name))
-                .is_ok()
+            self.search_by(|stored| stored.cmp(name))
         }
+    }
+
+    /// Binary search of the sorted names with a custom order (e.g. one
+    /// that ignores the case of the probe).
+    #[inline]
+    pub(crate) fn search_by(&self, mut order: impl FnMut(&[u8]) -> std::cmp::Ordering) -> bool {
+        self.names.binary_search_by(|stored| order(stored)).is_ok()
     }
 }
 
