@@ -39,6 +39,11 @@ macro_rules! problem_codes {
                 match self { $(ProblemCode::$variant => $code,)* }
             }
 
+            /// [`as_str`](Self::as_str) as a static NUL-terminated string.
+            pub const fn as_c_str(self) -> &'static std::ffi::CStr {
+                match self { $(ProblemCode::$variant => { const C: &std::ffi::CStr = crate::reason::c_str(concat!($code, "\0")); C })* }
+            }
+
             /// Whether this code is usually an error or a warning (a few
             /// codes change severity with the context, e.g. credentials).
             pub const fn default_severity(self) -> Severity {
@@ -227,5 +232,8 @@ mod tests {
         codes.sort_unstable();
         codes.dedup();
         assert_eq!(codes.len(), ProblemCode::ALL.len());
+        for code in ProblemCode::ALL {
+            assert_eq!(code.as_c_str().to_str(), Ok(code.as_str()));
+        }
     }
 }

@@ -2,6 +2,14 @@
 
 use std::fmt;
 
+/// A static string literal ending in NUL, as a `CStr` (checked at compile time).
+pub(crate) const fn c_str(with_nul: &'static str) -> &'static std::ffi::CStr {
+    match std::ffi::CStr::from_bytes_with_nul(with_nul.as_bytes()) {
+        Ok(c) => c,
+        Err(_) => panic!("not a NUL-terminated string without inner NUL"),
+    }
+}
+
 macro_rules! reasons {
     ($($(#[$doc:meta])* $variant:ident => $code:literal, $message:literal;)*) => {
         /// Why the engine rejected a CORS request. The codes are stable and
@@ -19,6 +27,16 @@ macro_rules! reasons {
             /// The stable snake_case code of this reason.
             pub const fn code(self) -> &'static str {
                 match self { $(Reason::$variant => $code,)* }
+            }
+
+            /// [`code`](Self::code) as a static NUL-terminated string.
+            pub const fn code_c_str(self) -> &'static std::ffi::CStr {
+                match self { $(Reason::$variant => { const C: &std::ffi::CStr = crate::reason::c_str(concat!($code, "\0")); C })* }
+            }
+
+            /// [`message`](Self::message) as a static NUL-terminated string.
+            pub const fn message_c_str(self) -> &'static std::ffi::CStr {
+                match self { $(Reason::$variant => { const C: &std::ffi::CStr = crate::reason::c_str(concat!($message, "\0")); C })* }
             }
 
             /// A one-line explanation for logs and people.
@@ -103,6 +121,8 @@ mod tests {
         assert_eq!(codes.len(), Reason::ALL.len());
         for reason in Reason::ALL {
             assert_eq!(Reason::from_code(reason.code()), Some(*reason));
+            assert_eq!(reason.code_c_str().to_str(), Ok(reason.code()));
+            assert_eq!(reason.message_c_str().to_str(), Ok(reason.message()));
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The request headers a response varies on.
 
+use std::ffi::CStr;
 use std::fmt;
 
 /// A request header name that a CORS response may vary on.
@@ -44,24 +45,26 @@ impl VaryName {
 pub struct Vary(u8);
 
 /// The joined value for every subset, so hosts get one static string.
-const JOINED: [&str; 16] = {
-    let mut table = [""; 16];
-    table[0b0001] = "Origin";
-    table[0b0010] = "Access-Control-Request-Method";
-    table[0b0011] = "Origin, Access-Control-Request-Method";
-    table[0b0100] = "Access-Control-Request-Headers";
-    table[0b0101] = "Origin, Access-Control-Request-Headers";
-    table[0b0110] = "Access-Control-Request-Method, Access-Control-Request-Headers";
-    table[0b0111] = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
-    table[0b1000] = "Access-Control-Request-Private-Network";
-    table[0b1001] = "Origin, Access-Control-Request-Private-Network";
-    table[0b1010] = "Access-Control-Request-Method, Access-Control-Request-Private-Network";
-    table[0b1011] = "Origin, Access-Control-Request-Method, Access-Control-Request-Private-Network";
-    table[0b1100] = "Access-Control-Request-Headers, Access-Control-Request-Private-Network";
+/// NUL-terminated, so C callers get the same static strings.
+const JOINED: [&CStr; 16] = {
+    let mut table = [c""; 16];
+    table[0b0001] = c"Origin";
+    table[0b0010] = c"Access-Control-Request-Method";
+    table[0b0011] = c"Origin, Access-Control-Request-Method";
+    table[0b0100] = c"Access-Control-Request-Headers";
+    table[0b0101] = c"Origin, Access-Control-Request-Headers";
+    table[0b0110] = c"Access-Control-Request-Method, Access-Control-Request-Headers";
+    table[0b0111] = c"Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
+    table[0b1000] = c"Access-Control-Request-Private-Network";
+    table[0b1001] = c"Origin, Access-Control-Request-Private-Network";
+    table[0b1010] = c"Access-Control-Request-Method, Access-Control-Request-Private-Network";
+    table[0b1011] =
+        c"Origin, Access-Control-Request-Method, Access-Control-Request-Private-Network";
+    table[0b1100] = c"Access-Control-Request-Headers, Access-Control-Request-Private-Network";
     table[0b1101] =
-        "Origin, Access-Control-Request-Headers, Access-Control-Request-Private-Network";
-    table[0b1110] = "Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network";
-    table[0b1111] = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network";
+        c"Origin, Access-Control-Request-Headers, Access-Control-Request-Private-Network";
+    table[0b1110] = c"Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network";
+    table[0b1111] = c"Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network";
     table
 };
 
@@ -128,6 +131,14 @@ impl Vary {
     /// The names joined with `", "`, ready to append to `Vary`; empty when
     /// there is nothing to append.
     pub const fn as_str(self) -> &'static str {
+        match self.as_c_str().to_str() {
+            Ok(text) => text,
+            Err(_) => "",
+        }
+    }
+
+    /// [`as_str`](Self::as_str) as a static NUL-terminated string.
+    pub const fn as_c_str(self) -> &'static CStr {
         JOINED[self.0 as usize & 0b1111]
     }
 }

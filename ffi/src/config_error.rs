@@ -53,7 +53,7 @@ pub struct unicors_problem {
 pub(crate) fn problem_view(problem: &Problem) -> unicors_problem {
     unicors_problem {
         severity: problem.severity.into(),
-        code: crate::strings::problem_code(problem.code),
+        code: problem.code.as_c_str().as_ptr(),
         field: problem.field.as_ptr(),
         field_len: problem.field.len(),
         value: problem.value.as_ptr(),

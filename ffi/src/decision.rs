@@ -211,7 +211,7 @@ pub unsafe extern "C" fn unicors_decision_reason_code(
         // SAFETY: NULL or live, per the contract.
         unsafe { decision.as_ref() }
             .and_then(|d| d.reason)
-            .map_or(std::ptr::null(), crate::strings::reason_code)
+            .map_or(std::ptr::null(), |r| r.code_c_str().as_ptr())
     })
 }
 
@@ -228,7 +228,7 @@ pub unsafe extern "C" fn unicors_decision_reason_message(
         // SAFETY: NULL or live, per the contract.
         unsafe { decision.as_ref() }
             .and_then(|d| d.reason)
-            .map_or(std::ptr::null(), crate::strings::reason_message)
+            .map_or(std::ptr::null(), |r| r.message_c_str().as_ptr())
     })
 }
 
@@ -336,6 +336,6 @@ pub unsafe extern "C" fn unicors_decision_foreach_header(
 pub unsafe extern "C" fn unicors_decision_vary(decision: *const unicors_decision) -> *const c_char {
     guard(c"".as_ptr(), || {
         // SAFETY: NULL or live, per the contract.
-        unsafe { decision.as_ref() }.map_or(c"".as_ptr(), |d| crate::strings::vary(d.vary))
+        unsafe { decision.as_ref() }.map_or(c"".as_ptr(), |d| d.vary.as_c_str().as_ptr())
     })
 }

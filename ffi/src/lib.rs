@@ -26,7 +26,6 @@ pub mod enums;
 pub mod header;
 pub mod policy;
 pub mod status;
-mod strings;
 pub mod version;
 
 #[cfg(test)]
