@@ -89,7 +89,7 @@ mod vary;
 pub use decision::Decision;
 pub use document::{Format, Value};
 pub use kind::Kind;
-pub use policy::{Policy, lint};
+pub use policy::{Policy, lint, read_document};
 pub use problem::{ConfigError, Problem, ProblemCode, Severity};
 pub use reason::Reason;
 pub use request::{PairIter, Request};

@@ -77,17 +77,7 @@ impl Policy {
 
     /// Reads a policy file: `.json` is JSON, anything else TOML.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Policy, ConfigError> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            ConfigError::new(vec![Problem {
-                severity: Severity::Error,
-                code: ProblemCode::Io,
-                field: String::new(),
-                value: path.display().to_string(),
-                message: format!("cannot read the policy file: {e}"),
-            }])
-        })?;
-        Policy::from_document(&text, Format::from_path(path))
+        Policy::from_value(&read_document(path)?)
     }
 
     /// What works but may surprise (lint warnings), in report order (each key's own problems in document order, then the checks that span several keys).
@@ -132,6 +122,24 @@ impl Policy {
             None => &self.root,
         }
     }
+}
+
+/// Reads and parses a policy file (`.json` is JSON, anything else TOML)
+/// into its value tree without validating it, for hosts that overlay
+/// their own keys before [`Policy::from_value`]. An unreadable file is an
+/// `io` problem, a malformed one a `syntax` problem.
+pub fn read_document(path: impl AsRef<Path>) -> Result<Value, ConfigError> {
+    let path = path.as_ref();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ConfigError::new(vec![Problem {
+            severity: Severity::Error,
+            code: ProblemCode::Io,
+            field: String::new(),
+            value: path.display().to_string(),
+            message: format!("cannot read the policy file: {e}"),
+        }])
+    })?;
+    document::parse(&text, Format::from_path(path)).map_err(|message| syntax_error(&message))
 }
 
 fn syntax_error(message: &str) -> ConfigError {

@@ -190,7 +190,9 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    pub(crate) fn new(problems: Vec<Problem>) -> ConfigError {
+    /// Wraps problems found by a host (e.g. while assembling a document)
+    /// so they are reported with the policy's own.
+    pub fn new(problems: Vec<Problem>) -> ConfigError {
         ConfigError { problems }
     }
 

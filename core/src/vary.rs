@@ -95,6 +95,19 @@ impl Vary {
         self.0 & name.bit() != 0
     }
 
+    /// The set as bits (`Origin` = 1, `Access-Control-Request-Method` = 2,
+    /// `Access-Control-Request-Headers` = 4,
+    /// `Access-Control-Request-Private-Network` = 8), for hosts that carry
+    /// a decision's Vary across a boundary.
+    pub const fn bits(self) -> u32 {
+        self.0 as u32
+    }
+
+    /// The set from [`bits`](Self::bits); unknown bits are ignored.
+    pub const fn from_bits(bits: u32) -> Vary {
+        Vary((bits & 0b1111) as u8)
+    }
+
     /// Whether the set is empty.
     pub const fn is_empty(self) -> bool {
         self.0 == 0
@@ -151,6 +164,17 @@ impl fmt::Debug for Vary {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn bits_round_trip_and_ignore_unknown_bits() {
+        for bits in 0..16 {
+            assert_eq!(Vary::from_bits(bits).bits(), bits);
+        }
+        assert_eq!(Vary::from_bits(0xf1), Vary::EMPTY.with(VaryName::Origin));
+        assert_eq!(Vary::EMPTY.with(VaryName::Origin).bits(), 1);
+        assert_eq!(Vary::EMPTY.with(VaryName::RequestPrivateNetwork).bits(), 8);
+    }
+
     use super::*;
 
     #[test]

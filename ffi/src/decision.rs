@@ -5,6 +5,7 @@ use std::ffi::{c_char, c_int, c_void};
 use unicors::{HeaderName, Reason, Request, Vary};
 
 use crate::boundary::{bytes, guard};
+use crate::builder::unicors_bytes;
 use crate::enums::{unicors_kind, unicors_origin_verdict};
 use crate::header::{pair, unicors_header, view};
 use crate::policy::unicors_policy;
@@ -337,5 +338,64 @@ pub unsafe extern "C" fn unicors_decision_vary(decision: *const unicors_decision
     guard(c"".as_ptr(), || {
         // SAFETY: NULL or live, per the contract.
         unsafe { decision.as_ref() }.map_or(c"".as_ptr(), |d| d.vary.as_c_str().as_ptr())
+    })
+}
+
+/// The names of `unicors_decision_vary` as bits (`Origin` 1,
+/// `Access-Control-Request-Method` 2, `Access-Control-Request-Headers` 4,
+/// `Access-Control-Request-Private-Network` 8; 0 for NULL), a plain value
+/// a host can keep after reusing the buffer, for `unicors_vary_missing`.
+///
+/// # Safety
+/// `decision` must be NULL or a live buffer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn unicors_decision_vary_bits(decision: *const unicors_decision) -> u32 {
+    guard(0, || {
+        // SAFETY: NULL or live, per the contract.
+        unsafe { decision.as_ref() }.map_or(0, |d| d.vary.bits())
+    })
+}
+
+/// The names of `vary_bits` that the response's existing `Vary` values
+/// (`existing`, one per header line, as the app set them) do not list
+/// yet, compared case-insensitively, joined with `", "`: static,
+/// NUL-terminated, `""` when nothing needs appending (an existing
+/// `Vary: *` covers everything). Append the result as one more `Vary`
+/// line when it is not empty. Invalid arguments give every name of
+/// `vary_bits` (appending twice is harmless; omitting is not).
+///
+/// # Safety
+/// `existing` must point to `count` `unicors_bytes` whose pointers are
+/// readable (NULL only with `count` 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn unicors_vary_missing(
+    vary_bits: u32,
+    existing: *const unicors_bytes,
+    count: usize,
+) -> *const c_char {
+    let wanted = Vary::from_bits(vary_bits);
+    guard(wanted.as_c_str().as_ptr(), || {
+        if count == 0 {
+            return wanted.as_c_str().as_ptr();
+        }
+        if existing.is_null() || count > crate::boundary::MAX_LEN / size_of::<unicors_bytes>() {
+            return wanted.as_c_str().as_ptr();
+        }
+        // SAFETY: non-NULL, bounded, readable per the contract.
+        let lines = unsafe { std::slice::from_raw_parts(existing, count) };
+        // Checked first, so the scan below reads only valid views and
+        // allocates nothing.
+        // SAFETY: per the contract.
+        if lines
+            .iter()
+            .any(|l| unsafe { bytes(l.data, l.len) }.is_err())
+        {
+            return wanted.as_c_str().as_ptr();
+        }
+        // SAFETY: each pair was just checked.
+        let values = lines
+            .iter()
+            .map(|l| unsafe { bytes(l.data, l.len) }.unwrap_or(&[]));
+        wanted.missing_from(values).as_c_str().as_ptr()
     })
 }

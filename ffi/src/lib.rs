@@ -20,6 +20,7 @@
 #![allow(non_camel_case_types)]
 
 mod boundary;
+pub mod builder;
 pub mod config_error;
 pub mod decision;
 pub mod enums;

@@ -21,7 +21,7 @@ pub struct unicors_policy {
 ///
 /// # Safety
 /// `policy_out` must be writable; `error_out` NULL or writable.
-unsafe fn deliver(
+pub(crate) unsafe fn deliver(
     result: Result<Policy, ConfigError>,
     policy_out: *mut *const unicors_policy,
     error_out: *mut *mut unicors_config_error,
@@ -137,13 +137,13 @@ pub unsafe extern "C" fn unicors_policy_from_file(
 }
 
 #[cfg(unix)]
-fn path_from_bytes(bytes: &[u8]) -> Option<&std::path::Path> {
+pub(crate) fn path_from_bytes(bytes: &[u8]) -> Option<&std::path::Path> {
     use std::os::unix::ffi::OsStrExt;
     Some(std::path::Path::new(std::ffi::OsStr::from_bytes(bytes)))
 }
 
 #[cfg(not(unix))]
-fn path_from_bytes(bytes: &[u8]) -> Option<&std::path::Path> {
+pub(crate) fn path_from_bytes(bytes: &[u8]) -> Option<&std::path::Path> {
     std::str::from_utf8(bytes).ok().map(std::path::Path::new)
 }
 

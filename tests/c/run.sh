@@ -104,7 +104,7 @@ CFLAGS=(-std=c11 -Wall -Wextra -Werror -Wpedantic -g -I include)
 SAN=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
 DYN_LINK=(-L "$DEBUG" -lunicors "-Wl,-rpath,$LIBDIR")
 STATIC_LINK=("$DEBUG/libunicors.a" "${NATIVE[@]}")
-TESTS=(corpus api threads)
+TESTS=(corpus api builder threads)
 
 extra_libs() { # per-test libraries
     case $1 in
@@ -203,6 +203,10 @@ step api-dyn "$OUT/bin/api-dyn" "$TMP_API"
 step api-static "$OUT/bin/api-static" "$TMP_API"
 step api-valgrind "${VALGRIND[@]}" "$OUT/bin/api-dyn" "$TMP_API"
 step api-asan "$OUT/bin/api-asan" "$TMP_API"
+step builder-dyn "$OUT/bin/builder-dyn" "$TMP_API"
+step builder-static "$OUT/bin/builder-static" "$TMP_API"
+step builder-valgrind "${VALGRIND[@]}" "$OUT/bin/builder-dyn" "$TMP_API"
+step builder-asan "$OUT/bin/builder-asan" "$TMP_API"
 
 step threads-dyn "$OUT/bin/threads-dyn" "$THREAD_ITERATIONS"
 step threads-static "$OUT/bin/threads-static" "$THREAD_ITERATIONS"
