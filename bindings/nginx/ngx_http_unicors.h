@@ -53,6 +53,7 @@ typedef struct {
 
 typedef struct {
     ngx_flag_t                    enable;
+    ngx_http_unicors_origin_t     enable_origin;
     ngx_uint_t                    upstream_headers;
     ngx_http_complex_value_t     *verdict;
 

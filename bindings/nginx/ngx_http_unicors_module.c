@@ -15,6 +15,8 @@ static char *ngx_http_unicors_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static ngx_int_t ngx_http_unicors_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_unicors_postconfiguration(ngx_conf_t *cf);
+static char *ngx_http_unicors_enable_directive(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static char *ngx_http_unicors_policy_directive(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_unicors_key_directive(ngx_conf_t *cf,
@@ -58,7 +60,7 @@ static ngx_command_t  ngx_http_unicors_commands[] = {
 
     { ngx_string("unicors"),
       NGX_HTTP_UNICORS_ANY_LEVEL|NGX_CONF_FLAG,
-      ngx_conf_set_flag_slot,
+      ngx_http_unicors_enable_directive,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_unicors_loc_conf_t, enable),
       NULL },
@@ -178,6 +180,10 @@ ngx_http_unicors_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_unicors_loc_conf_t  *conf = child;
     ngx_uint_t                    i;
 
+    if (conf->enable == NGX_CONF_UNSET) {
+        conf->enable_origin = prev->enable_origin;
+    }
+
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
     ngx_conf_merge_uint_value(conf->upstream_headers, prev->upstream_headers,
                               NGX_HTTP_UNICORS_REPLACE);
@@ -214,9 +220,11 @@ ngx_http_unicors_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     }
 
     if (conf->enable && conf->policy == NULL) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "unicors is on but no policy is configured: add "
-                           "\"unicors_policy\" or \"unicors_allow_origins\"");
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "unicors is on but no policy is configured: add "
+                      "\"unicors_policy\" or \"unicors_allow_origins\" "
+                      "in %V:%ui", &conf->enable_origin.conf_file,
+                      conf->enable_origin.line);
         return NGX_CONF_ERROR;
     }
 
@@ -229,6 +237,23 @@ ngx_http_unicors_remember_origin(ngx_conf_t *cf, ngx_http_unicors_origin_t *o)
 {
     o->conf_file = cf->conf_file->file.name;
     o->line = cf->conf_file->line;
+}
+
+
+static char *
+ngx_http_unicors_enable_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_unicors_loc_conf_t  *lcf = conf;
+    char                         *rv;
+
+    rv = ngx_conf_set_flag_slot(cf, cmd, conf);
+
+    if (rv == NGX_CONF_OK) {
+        ngx_http_unicors_remember_origin(cf, &lcf->enable_origin);
+    }
+
+    return rv;
 }
 
 
