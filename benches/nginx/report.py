@@ -32,6 +32,8 @@ def main(path):
     print("|---|---|---|---|---|---|---|")
     worst = None
     for kind, label in KINDS.items():
+        if not rps[(kind, "module")]:
+            continue
         module = statistics.median(rps[(kind, "module")])
         mapped = statistics.median(rps[(kind, "map")])
         plain = statistics.median(rps[(kind, "plain")])

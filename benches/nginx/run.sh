@@ -4,7 +4,7 @@
 # (docs/benchmarks.md, row "nginx module" of shared/reference/targets.md).
 #
 # Usage: bash benches/nginx/run.sh          # ~2 min
-# Env:   ROUNDS=5 DURATION=4 CONNECTIONS=16
+# Env:   ROUNDS=5 DURATION=4 CONNECTIONS=16 KINDS="a b c d"
 #
 # One nginx (1 worker) serves the same small static file from three
 # servers: `module` (unicors_policy benches/nginx/policy.toml), `map` (the
@@ -19,6 +19,7 @@ HERE="$ROOT/benches/nginx"
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-4}
 CONNECTIONS=${CONNECTIONS:-16}
+KINDS=${KINDS:-a b c d}
 OUT="$ROOT/target/unicors-bench/nginx"
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk" >&2; exit 1; }
 
@@ -29,9 +30,13 @@ printf 'hello from the app\n' > "$PFX/html/index.html"
 cp "$HERE/policy.toml" "$PFX/conf/policy.toml"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# nginx's worker on CPU 0 and wrk on CPU 1 (when there are two), so the
+# scheduler moving them around adds no noise of its own.
+PIN_WRK=""; AFFINITY=""
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then PIN_WRK="taskset -c 1"; AFFINITY="worker_cpu_affinity 01;"; fi
 P_MODULE=$(free_port); P_MAP=$(free_port); P_PLAIN=$(free_port)
 sed -e "s#@MODULE@#$MODULE#" -e "s#@PFX@#$PFX#g" -e "s#@P_MODULE@#$P_MODULE#" \
-    -e "s#@P_MAP@#$P_MAP#" -e "s#@P_PLAIN@#$P_PLAIN#" "$HERE/nginx.conf.in" > "$PFX/conf/nginx.conf"
+    -e "s#@P_MAP@#$P_MAP#" -e "s#@P_PLAIN@#$P_PLAIN#" -e "s#@AFFINITY@#$AFFINITY#" "$HERE/nginx.conf.in" > "$PFX/conf/nginx.conf"
 
 stop() {
   if [ -f "$PFX/logs/nginx.pid" ]; then
@@ -77,16 +82,16 @@ check_headers() { # server port: the two CORS servers must answer alike
 check_headers
 
 for port in "$P_MODULE" "$P_MAP" "$P_PLAIN"; do # warm-up, not recorded
-  wrk -t1 -c"$CONNECTIONS" -d1s -s "$HERE/preflight.lua" "http://127.0.0.1:$port/" >/dev/null
+  $PIN_WRK wrk -t1 -c"$CONNECTIONS" -d1s -s "$HERE/preflight.lua" "http://127.0.0.1:$port/" >/dev/null
 done
 for round in $(seq "$ROUNDS"); do
-  for kind in a b c d; do
+  for kind in $KINDS; do
     order=(module map plain)
     (( round % 2 == 0 )) && order=(plain map module)
     for server in "${order[@]}"; do
       case $server in module) port=$P_MODULE ;; map) port=$P_MAP ;; plain) port=$P_PLAIN ;; esac
       workload "$kind"
-      rps=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "${EXTRA[@]}" "${BROWSER[@]}" \
+      rps=$($PIN_WRK wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "${EXTRA[@]}" "${BROWSER[@]}" \
               "http://127.0.0.1:$port/" | awk '/^Requests\/sec/ { print $2 }')
       printf '%s\t%s\t%s\t%s\n' "$round" "$kind" "$server" "$rps" | tee -a "$OUT/results.tsv"
     done

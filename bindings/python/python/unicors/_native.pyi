@@ -1,0 +1,93 @@
+# Type stubs for the unicors._native extension module (checked against the
+# built module by mypy.stubtest in CI).
+from collections.abc import Iterable, Mapping
+from os import PathLike
+from typing import Literal, Optional, Union, final
+
+__version__: str
+
+_Text = Union[str, bytes]
+_Headers = Union[Iterable[tuple[_Text, _Text]], Mapping[_Text, _Text]]
+_Kind = Literal["not_cors", "preflight", "actual", "rejected"]
+
+@final
+class Problem:
+    """One problem found in a policy."""
+
+    @property
+    def severity(self) -> Literal["error", "warning"]: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def value(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class ConfigError(ValueError):
+    """A policy that cannot be built, with every problem found."""
+
+    errors: list[Problem]
+    warnings: list[Problem]
+
+@final
+class Decision:
+    """The decision for one request."""
+
+    @property
+    def kind(self) -> _Kind: ...
+    @property
+    def status(self) -> Optional[int]: ...
+    @property
+    def headers(self) -> list[tuple[str, str]]: ...
+    @property
+    def raw_headers(self) -> list[tuple[bytes, bytes]]: ...
+    @property
+    def vary(self) -> str: ...
+    @property
+    def reason(self) -> Optional[str]: ...
+    @property
+    def reason_message(self) -> Optional[str]: ...
+    def vary_to_append(self, existing: Union[_Text, Iterable[_Text], None] = None) -> str: ...
+
+@final
+class Policy:
+    """A validated, immutable CORS policy, shared by any number of threads."""
+
+    def __new__(
+        cls,
+        *,
+        allow_origins: Union[list[str], tuple[str, ...], None] = ...,
+        allow_origin_regex: Union[str, list[str], tuple[str, ...], None] = ...,
+        allow_null_origin: Optional[bool] = ...,
+        allow_methods: Union[list[str], tuple[str, ...], None] = ...,
+        allow_headers: Union[list[str], tuple[str, ...], None] = ...,
+        expose_headers: Union[list[str], tuple[str, ...], None] = ...,
+        allow_credentials: Optional[bool] = ...,
+        max_age: Optional[int] = ...,
+        allow_private_network: Optional[bool] = ...,
+        preflight_status: Optional[int] = ...,
+        preflight_continue: Optional[bool] = ...,
+        rejected_preflight_status: Optional[int] = ...,
+        dangerously_allow_insecure_origins: Optional[bool] = ...,
+        dangerously_allow_public_suffix_wildcards: Optional[bool] = ...,
+        routes: Optional[list[dict[str, object]]] = ...,
+    ) -> Policy: ...
+    @staticmethod
+    def from_file(path: Union[str, PathLike[str]]) -> Policy: ...
+    @staticmethod
+    def from_toml(text: str) -> Policy: ...
+    @staticmethod
+    def from_json(text: str) -> Policy: ...
+    @property
+    def warnings(self) -> list[Problem]: ...
+    def evaluate(
+        self,
+        method: _Text,
+        headers: _Headers,
+        path: Optional[_Text] = None,
+        origin_allowed: Optional[bool] = None,
+    ) -> Decision: ...

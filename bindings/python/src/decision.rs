@@ -1,0 +1,124 @@
+//! `Decision`: what the core decided for one request, ready to apply.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyList, PyTuple};
+use unicors::Vary;
+
+use crate::convert::any_bytes;
+
+/// The decision for one request: its kind, the status to answer with now
+/// (preflights) or None, the headers to set (replacing any of the same
+/// name) and the names to append to `Vary`.
+#[pyclass(frozen, module = "unicors", name = "Decision")]
+#[derive(Debug)]
+pub struct Decision {
+    decision: unicors::Decision<'static>,
+}
+
+impl Decision {
+    pub(crate) fn new(decision: unicors::Decision<'static>) -> Self {
+        Decision { decision }
+    }
+}
+
+#[pymethods]
+impl Decision {
+    /// `"not_cors"`, `"preflight"`, `"actual"` or `"rejected"`.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.decision.kind().as_str()
+    }
+
+    /// The status to answer with now, without calling the app; None when
+    /// the app answers.
+    #[getter]
+    fn status(&self) -> Option<u16> {
+        self.decision.status()
+    }
+
+    /// The headers to set, as `(name, value)` str pairs (names in their
+    /// conventional case), e.g. for WSGI.
+    #[getter]
+    fn headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let pairs = self.decision.headers().map(|header| {
+            let value = String::from_utf8_lossy(&header.value).into_owned();
+            (header.name.as_str(), value)
+        });
+        PyList::new(py, pairs)
+    }
+
+    /// The headers to set as `(name, value)` byte pairs with lowercase
+    /// names, as ASGI sends them.
+    #[getter]
+    fn raw_headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let pairs = self.decision.headers().map(|header| {
+            PyTuple::new(
+                py,
+                [
+                    PyBytes::new(py, header.name.as_lowercase_str().as_bytes()),
+                    PyBytes::new(py, &header.value),
+                ],
+            )
+        });
+        let tuples = pairs.collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, tuples)
+    }
+
+    /// The names to append to `Vary`, joined with `", "` (`""` for none).
+    #[getter]
+    fn vary(&self) -> &'static str {
+        self.decision.vary().as_str()
+    }
+
+    /// The stable reason code of a rejection (e.g. `"origin_not_allowed"`),
+    /// None otherwise.
+    #[getter]
+    fn reason(&self) -> Option<&'static str> {
+        self.decision.reason().map(|reason| reason.code())
+    }
+
+    /// A one-line explanation of a rejection (no request bytes), None
+    /// otherwise.
+    #[getter]
+    fn reason_message(&self) -> Option<&'static str> {
+        self.decision.reason().map(|reason| reason.message())
+    }
+
+    /// The `Vary` names still missing from the response's own `Vary`
+    /// values (`existing`: the values, or one value, str or bytes; None for
+    /// none), joined with `", "`: append them as one more `Vary` value when
+    /// not empty. An existing `Vary: *` already covers everything.
+    #[pyo3(signature = (existing = None))]
+    fn vary_to_append(&self, existing: Option<&Bound<'_, PyAny>>) -> PyResult<&'static str> {
+        let wanted = self.decision.vary();
+        let Some(existing) = existing.filter(|e| !e.is_none()) else {
+            return Ok(wanted.as_str());
+        };
+        if let Ok(single) = any_bytes(existing, "Vary values") {
+            return Ok(wanted.missing_from([&single[..]]).as_str());
+        }
+        let mut values = Vec::new();
+        for item in existing.try_iter()? {
+            values.push(any_bytes(&item?, "Vary values")?.into_owned());
+        }
+        Ok(missing(wanted, &values))
+    }
+
+    fn __repr__(&self) -> String {
+        let mut text = format!("<unicors.Decision {}", self.kind());
+        if let Some(reason) = self.reason() {
+            text.push_str(&format!(" {reason}"));
+        }
+        if let Some(status) = self.status() {
+            text.push_str(&format!(" status={status}"));
+        }
+        text.push_str(&format!(" headers={}>", self.decision.headers().len()));
+        text
+    }
+}
+
+fn missing(wanted: Vary, values: &[Vec<u8>]) -> &'static str {
+    wanted
+        .missing_from(values.iter().map(Vec::as_slice))
+        .as_str()
+}

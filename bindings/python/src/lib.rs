@@ -1,0 +1,26 @@
+//! The `unicors._native` extension module: the core's policy and decision
+//! types for Python. Every CORS rule lives in the core; this crate only
+//! converts Python values to the core's inputs and back.
+
+use pyo3::prelude::*;
+
+mod convert;
+mod decision;
+mod policy;
+mod problems;
+
+pub use decision::Decision;
+pub use policy::Policy;
+pub use problems::{ConfigError, Problem};
+
+/// The `unicors._native` module.
+#[pymodule]
+#[pyo3(name = "_native")]
+fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    module.add_class::<Policy>()?;
+    module.add_class::<Decision>()?;
+    module.add_class::<Problem>()?;
+    module.add("ConfigError", module.py().get_type::<ConfigError>())?;
+    Ok(())
+}
