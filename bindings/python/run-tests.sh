@@ -4,7 +4,9 @@
 # crates.io), installs it into a fresh venv, checks the hand-written stubs
 # with mypy.stubtest, runs pytest from outside the source tree; then runs
 # the same tests on every other CPython >= 3.9 found (pyenv or PATH) with
-# the same wheel, to show the abi3 promise. Run from anywhere:
+# the same wheel, to show the abi3 promise (the adapter tests, with real
+# servers over loopback HTTP, run on the main interpreter only). Run from
+# anywhere:
 #
 #   bindings/python/run-tests.sh [pytest args]
 #
@@ -24,18 +26,22 @@ wheel=$(ls "$WHEELS"/unicors-*.whl)
 echo "$(basename "$wheel")"
 case "$wheel" in *-abi3-*) ;; *) echo "not an abi3 wheel: $wheel" >&2; exit 1 ;; esac
 
-# run_on PYTHON STUBTEST: a fresh venv with the wheel, pytest (and stubtest).
+# run_on PYTHON MAIN: a fresh venv with the wheel and pytest; on the main
+# interpreter (MAIN=1) also the adapters' frameworks and servers
+# (tests/requirements-adapters.txt: elsewhere those tests skip) and stubtest.
 run_on() {
-    local python=$1 stubtest=$2 version venv
+    local python=$1 main=$2 version venv
     version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
     venv="$OUT/venv-$version"
     echo "== CPython $version"
     "$python" -m venv --clear "$venv"
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check pytest "$wheel"
-    if [ "$stubtest" = 1 ]; then
-        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check mypy
+    if [ "$main" = 1 ]; then
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check mypy \
+            -r "$ROOT/bindings/python/tests/requirements-adapters.txt"
         # From a neutral directory so the source tree is not importable.
-        (cd "$venv" && bin/python -m mypy.stubtest unicors --ignore-missing-stub)
+        (cd "$venv" && bin/python -m mypy.stubtest unicors --ignore-missing-stub \
+            --mypy-config-file "$ROOT/bindings/python/tests/stubtest-mypy.ini")
     fi
     (cd "$venv" && bin/python -m pytest -q -p no:cacheprovider "$ROOT/bindings/python/tests" "${@:3}")
     VERSIONS+=("$version")

@@ -92,6 +92,6 @@ pub use kind::Kind;
 pub use policy::{Policy, lint, read_document};
 pub use problem::{ConfigError, Problem, ProblemCode, Severity};
 pub use reason::Reason;
-pub use request::{PairIter, Request};
+pub use request::{PairIter, REQUEST_HEADER_NAMES, Request};
 pub use response_header::{HeaderName, ResponseHeader};
 pub use vary::{Vary, VaryName};

@@ -63,6 +63,16 @@ where
     }
 }
 
+/// The only request headers a decision depends on, lowercase. A host that
+/// hands over its headers by name (WSGI's environ, Node's `req.headers`)
+/// may pass just these lines, in any case, and gets the same decision.
+pub const REQUEST_HEADER_NAMES: [&str; 4] = [
+    "origin",
+    "access-control-request-method",
+    "access-control-request-headers",
+    "access-control-request-private-network",
+];
+
 /// The request headers the engine reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum CorsHeader {
@@ -168,6 +178,25 @@ pub(crate) fn scan<'r>(headers: impl Iterator<Item = (&'r [u8], &'r [u8])>) -> S
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn request_header_names_are_exactly_what_classify_reads() {
+        for name in REQUEST_HEADER_NAMES {
+            assert!(classify(name.as_bytes()).is_some(), "{name}");
+            assert!(
+                classify(name.to_ascii_uppercase().as_bytes()).is_some(),
+                "{name}"
+            );
+        }
+        let read = [
+            CorsHeader::Origin,
+            CorsHeader::RequestMethod,
+            CorsHeader::RequestHeaders,
+            CorsHeader::RequestPrivateNetwork,
+        ];
+        assert_eq!(read.len(), REQUEST_HEADER_NAMES.len());
+    }
+
     use super::*;
 
     #[test]

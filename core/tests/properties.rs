@@ -325,6 +325,18 @@ proptest! {
     }
 
     #[test]
+    fn only_the_request_header_names_matter(spec in policy_spec(), req in request_spec()) {
+        let policy = Policy::from_json(&spec.json()).expect("generated policies are valid");
+        let headers = borrow(&req.headers);
+        let all = decide(&policy, &req.method, &headers, req.verdict).into_owned();
+        let picked: Vec<(&[u8], &[u8])> = headers.iter().copied().filter(|(n, _)| {
+            unicors::REQUEST_HEADER_NAMES.iter().any(|w| n.eq_ignore_ascii_case(w.as_bytes()))
+        }).collect();
+        let only = decide(&policy, &req.method, &picked, req.verdict).into_owned();
+        prop_assert_eq!(all, only);
+    }
+
+    #[test]
     fn acrh_split_across_lines_does_not_matter(
         spec in policy_spec(),
         names in proptest::collection::vec(proptest::sample::select(vec!["content-type", "x-request-id", "authorization", "x-other", "X-Request-ID"]), 1..6),

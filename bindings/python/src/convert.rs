@@ -77,11 +77,39 @@ fn type_name(value: &Bound<'_, PyAny>) -> String {
 pub(crate) fn header_objects<'py>(
     headers: &Bound<'py, PyAny>,
 ) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
+    collect_pairs(headers, |_| Ok(true))
+}
+
+/// As [`header_objects`], keeping only the lines a decision reads
+/// (`unicors::REQUEST_HEADER_NAMES`, any case): the rest would only be
+/// converted to be skipped by the core.
+pub(crate) fn request_header_objects<'py>(
+    headers: &Bound<'py, PyAny>,
+) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
+    collect_pairs(headers, |name| {
+        let name = any_bytes(name, "header names")?;
+        Ok(matches!(name.len(), 6 | 29 | 30 | 38)
+            && unicors::REQUEST_HEADER_NAMES
+                .iter()
+                .any(|known| name.eq_ignore_ascii_case(known.as_bytes())))
+    })
+}
+
+fn collect_pairs<'py>(
+    headers: &Bound<'py, PyAny>,
+    keep: impl Fn(&Bound<'py, PyAny>) -> PyResult<bool>,
+) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
     let mut pairs = Vec::new();
+    let mut push = |item: &Bound<'py, PyAny>| -> PyResult<()> {
+        let (name, value) = pair(item)?;
+        if keep(&name)? {
+            pairs.push((name, value));
+        }
+        Ok(())
+    };
     if let Ok(list) = headers.cast::<PyList>() {
-        pairs.reserve(list.len());
         for item in list.iter() {
-            pairs.push(pair(&item)?);
+            push(&item)?;
         }
         return Ok(pairs);
     }
@@ -93,7 +121,7 @@ pub(crate) fn header_objects<'py>(
         Err(_) => headers.clone(),
     };
     for item in iterable.try_iter()? {
-        pairs.push(pair(&item?)?);
+        push(&item?)?;
     }
     Ok(pairs)
 }

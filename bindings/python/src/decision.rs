@@ -1,10 +1,18 @@
 //! `Decision`: what the core decided for one request, ready to apply.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList, PyTuple};
+use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use unicors::Vary;
 
-use crate::convert::any_bytes;
+use crate::convert::{any_bytes, header_objects};
+
+/// Response header names an adapter drops from the app's response: the
+/// decision's own headers replace them (never a second or forged
+/// `Access-Control-Allow-Origin`).
+fn is_cors_response_header(name: &[u8]) -> bool {
+    const PREFIX: &[u8] = b"access-control-";
+    name.len() >= PREFIX.len() && name[..PREFIX.len()].eq_ignore_ascii_case(PREFIX)
+}
 
 /// The decision for one request: its kind, the status to answer with now
 /// (preflights) or None, the headers to set (replacing any of the same
@@ -102,6 +110,93 @@ impl Decision {
             values.push(any_bytes(&item?, "Vary values")?.into_owned());
         }
         Ok(missing(wanted, &values))
+    }
+
+    /// The app's response headers with the decision applied, as ASGI byte
+    /// pairs: the app's `Access-Control-*` headers dropped, the decision's
+    /// added (lowercase names), its missing `Vary` names appended as one
+    /// more `vary` line. `app_headers`: the app's `(name, value)` pairs.
+    fn merge_raw<'py>(
+        &self,
+        py: Python<'py>,
+        app_headers: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let merged = PyList::empty(py);
+        let mut vary = Vec::new();
+        for (name, value) in header_objects(app_headers)? {
+            let name_bytes = any_bytes(&name, "header names")?;
+            if is_cors_response_header(&name_bytes) {
+                continue;
+            }
+            if name_bytes.eq_ignore_ascii_case(b"vary") {
+                vary.push(any_bytes(&value, "header values")?.into_owned());
+            }
+            merged.append(PyTuple::new(py, [name, value])?)?;
+        }
+        for header in self.decision.headers() {
+            merged.append((
+                PyBytes::new(py, header.name.as_lowercase_str().as_bytes()),
+                PyBytes::new(py, &header.value),
+            ))?;
+        }
+        let missing = missing(self.decision.vary(), &vary);
+        if !missing.is_empty() {
+            merged.append((
+                PyBytes::new(py, b"vary"),
+                PyBytes::new(py, missing.as_bytes()),
+            ))?;
+        }
+        Ok(merged)
+    }
+
+    /// As `merge_raw`, for WSGI: `(name, value)` str pairs, the decision's
+    /// names in their conventional case.
+    fn merge_text<'py>(
+        &self,
+        py: Python<'py>,
+        app_headers: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let merged = PyList::empty(py);
+        let mut vary = Vec::new();
+        for (name, value) in header_objects(app_headers)? {
+            let name_bytes = any_bytes(&name, "header names")?;
+            if is_cors_response_header(&name_bytes) {
+                continue;
+            }
+            if name_bytes.eq_ignore_ascii_case(b"vary") {
+                vary.push(any_bytes(&value, "header values")?.into_owned());
+            }
+            merged.append(PyTuple::new(py, [name, value])?)?;
+        }
+        for header in self.decision.headers() {
+            let value = String::from_utf8_lossy(&header.value);
+            merged.append((header.name.as_str(), PyString::new(py, &value)))?;
+        }
+        let missing = missing(self.decision.vary(), &vary);
+        if !missing.is_empty() {
+            merged.append(("Vary", missing))?;
+        }
+        Ok(merged)
+    }
+
+    /// The headers of a response answered now (`status` is not None), as
+    /// ASGI byte pairs: the decision's headers, `vary`, and
+    /// `content-length: 0` unless the status is 204.
+    fn response_raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let merged = self.merge_raw(py, &PyList::empty(py))?;
+        if self.decision.status() != Some(204) {
+            merged.append((PyBytes::new(py, b"content-length"), PyBytes::new(py, b"0")))?;
+        }
+        Ok(merged)
+    }
+
+    /// As `response_raw`, as WSGI str pairs.
+    fn response_text<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let merged = self.merge_text(py, &PyList::empty(py))?;
+        if self.decision.status() != Some(204) {
+            merged.append(("Content-Length", "0"))?;
+        }
+        Ok(merged)
     }
 
     fn __repr__(&self) -> String {

@@ -18,6 +18,7 @@ pub use problems::{ConfigError, Problem};
 #[pyo3(name = "_native")]
 fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    module.add("REQUEST_HEADER_NAMES", unicors::REQUEST_HEADER_NAMES)?;
     module.add_class::<Policy>()?;
     module.add_class::<Decision>()?;
     module.add_class::<Problem>()?;

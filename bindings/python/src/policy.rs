@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use unicors::{ConfigError, Request};
 
-use crate::convert::{any_bytes, header_objects, options_document};
+use crate::convert::{any_bytes, options_document, request_header_objects};
 use crate::decision::Decision;
 use crate::problems::{config_error, problem_list};
 
@@ -90,7 +90,7 @@ impl Policy {
             Some(path) if !path.is_none() => any_bytes(path, "path")?,
             _ => Cow::Borrowed(&b""[..]),
         };
-        let objects = header_objects(headers)?;
+        let objects = request_header_objects(headers)?;
         let mut lines = Vec::with_capacity(objects.len());
         for (name, value) in &objects {
             lines.push((

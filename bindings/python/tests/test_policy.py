@@ -1,8 +1,8 @@
 """The Python API around the core: constructors, ConfigError, evaluate's
-inputs (bytes, str, mappings, odd values), Decision's views, immutability."""
+inputs (bytes, str, mappings, odd values), Decision's views, immutability
+(threads and memory: test_resources.py)."""
 
 import re
-import threading
 
 import pytest
 
@@ -179,20 +179,3 @@ def test_frozen_objects(policy):
         policy.x = 1
     with pytest.raises(TypeError):
         Policy("positional")
-
-
-def test_threads_share_one_policy(policy):
-    expected = policy.evaluate(b"OPTIONS", preflight_headers()).headers
-    failures = []
-
-    def work():
-        for _ in range(2000):
-            if policy.evaluate(b"OPTIONS", preflight_headers()).headers != expected:
-                failures.append(1)
-
-    threads = [threading.Thread(target=work) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not failures

@@ -1,0 +1,81 @@
+"""WSGI middleware: `CORSMiddleware(app, ...)` for any WSGI app, with the
+policy keys as keyword arguments or `policy=` (a Policy or a policy file).
+
+    application = CORSMiddleware(application, allow_origins=["https://app.example.com"])
+
+Preflights the policy answers are answered here; every other response gets
+the decision's headers, whatever its status.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any, Callable, Iterable, List, Optional, Tuple
+
+from ._config import PolicySource, build_policy, log_rejection
+from ._native import REQUEST_HEADER_NAMES, Decision, Policy
+
+OriginCheck = Callable[[str], bool]
+StartResponse = Callable[..., Any]
+
+# The environ keys of the only request headers a decision reads.
+_ENVIRON_KEYS = tuple(
+    ("HTTP_" + name.upper().replace("-", "_"), name) for name in REQUEST_HEADER_NAMES)
+
+
+def status_line(status: int) -> str:
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status} Unknown"
+
+
+def cors_headers(environ: dict) -> List[Tuple[str, str]]:
+    """The CORS request headers of a WSGI environ (the server has already
+    joined repeated lines with commas; a joined Origin is refused as
+    malformed, as it must be)."""
+    return [(name, environ[key]) for key, name in _ENVIRON_KEYS if key in environ]
+
+
+def decide(policy: Policy, environ: dict, origin_allowed: Optional[OriginCheck]) -> Decision:
+    headers = cors_headers(environ)
+    verdict = None
+    if origin_allowed is not None:
+        # Without an Origin there is nothing to ask the check about, but the
+        # answer still depends on the origin (never the public `*` answer).
+        verdict = False
+        if "HTTP_ORIGIN" in environ:
+            try:
+                verdict = bool(origin_allowed(environ["HTTP_ORIGIN"]))
+            except Exception:  # a failing check refuses the origin, it never fails the request
+                verdict = False
+    method = environ.get("REQUEST_METHOD", "GET")
+    path = environ.get("PATH_INFO", "")
+    decision = policy.evaluate(method, headers, path=path, origin_allowed=verdict)
+    if decision.kind == "rejected":
+        log_rejection(decision, method, path)
+    return decision
+
+
+class CORSMiddleware:
+    """CORS for a WSGI app, decided by the unicors core."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]], *, policy: Optional[PolicySource] = None,
+                 origin_allowed: Optional[OriginCheck] = None, **keys: Any) -> None:
+        self.app = app
+        self.policy = build_policy(policy, keys)
+        self.origin_allowed = origin_allowed
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        decision = decide(self.policy, environ, self.origin_allowed)
+        if decision.status is not None:
+            start_response(status_line(decision.status), decision.response_text())
+            return [b""]
+
+        def start_with_cors(status: str, headers: List[Tuple[str, str]], exc_info: Any = None) -> Any:
+            merged = decision.merge_text(headers)
+            if exc_info is None:
+                return start_response(status, merged)
+            return start_response(status, merged, exc_info)
+
+        return self.app(environ, start_with_cors)
