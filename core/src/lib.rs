@@ -66,6 +66,7 @@ mod decision;
 pub mod document;
 mod evaluate;
 mod header_rules;
+mod header_text;
 #[cfg(feature = "http")]
 pub mod http;
 mod kind;
@@ -88,6 +89,7 @@ mod vary;
 
 pub use decision::Decision;
 pub use document::{Format, Value};
+pub use header_text::header_text_bytes;
 pub use kind::Kind;
 pub use policy::{Policy, lint, read_document};
 pub use problem::{ConfigError, Problem, ProblemCode, Severity};

@@ -15,15 +15,11 @@ use pyo3::types::{
 };
 use unicors::{Problem, ProblemCode, Severity, Value};
 
-/// Bytes of a `str` per the rule above.
+/// Bytes of a `str` per the rule above (`unicors::header_text_bytes`).
 pub(crate) fn text_bytes<'a>(text: &'a Bound<'_, PyString>) -> Cow<'a, [u8]> {
     match text.to_cow() {
-        Ok(Cow::Borrowed(utf8)) => {
-            latin1_or_utf8(utf8).map_or(Cow::Borrowed(utf8.as_bytes()), Cow::Owned)
-        }
-        Ok(Cow::Owned(utf8)) => {
-            Cow::Owned(latin1_or_utf8(&utf8).unwrap_or_else(|| utf8.into_bytes()))
-        }
+        Ok(Cow::Borrowed(utf8)) => unicors::header_text_bytes(utf8),
+        Ok(Cow::Owned(utf8)) => Cow::Owned(unicors::header_text_bytes(&utf8).into_owned()),
         // Lone surrogates: UTF-8 with the surrogates passed through.
         Err(_) => Cow::Owned(
             text.call_method1("encode", ("utf-8", "surrogatepass"))
@@ -31,18 +27,6 @@ pub(crate) fn text_bytes<'a>(text: &'a Bound<'_, PyString>) -> Cow<'a, [u8]> {
                 .unwrap_or_default(),
         ),
     }
-}
-
-/// The latin-1 bytes of `text` when they differ from its UTF-8 bytes and
-/// every character fits; `None` when the UTF-8 bytes are the answer
-/// (ASCII, or a character above U+00FF).
-fn latin1_or_utf8(text: &str) -> Option<Vec<u8>> {
-    if text.is_ascii() {
-        return None;
-    }
-    text.chars()
-        .map(|c| u8::try_from(u32::from(c)).ok())
-        .collect()
 }
 
 /// Bytes of a `str`, `bytes` or `bytearray`; anything else is a TypeError
@@ -101,6 +85,17 @@ fn collect_pairs<'py>(
 ) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
     let mut pairs = Vec::new();
     let mut push = |item: &Bound<'py, PyAny>| -> PyResult<()> {
+        // The usual shape, a 2-tuple: look at the name without taking a
+        // reference, and take the pair only when it is kept.
+        if let Ok(tuple) = item.cast::<PyTuple>() {
+            if tuple.len() == 2 {
+                let name = tuple.get_borrowed_item(0)?;
+                if keep(&name)? {
+                    pairs.push((name.to_owned(), tuple.get_item(1)?));
+                }
+                return Ok(());
+            }
+        }
         let (name, value) = pair(item)?;
         if keep(&name)? {
             pairs.push((name, value));

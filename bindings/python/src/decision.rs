@@ -1,8 +1,9 @@
 //! `Decision`: what the core decided for one request, ready to apply.
 
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
-use unicors::Vary;
+use unicors::{Kind, Vary};
 
 use crate::convert::{any_bytes, header_objects};
 
@@ -31,10 +32,22 @@ impl Decision {
 
 #[pymethods]
 impl Decision {
-    /// `"not_cors"`, `"preflight"`, `"actual"` or `"rejected"`.
+    /// `"not_cors"`, `"preflight"`, `"actual"` or `"rejected"` (interned).
     #[getter]
-    fn kind(&self) -> &'static str {
-        self.decision.kind().as_str()
+    fn kind<'py>(&self, py: Python<'py>) -> &Bound<'py, PyString> {
+        match self.decision.kind() {
+            Kind::NotCors => intern!(py, "not_cors"),
+            Kind::Preflight => intern!(py, "preflight"),
+            Kind::Actual => intern!(py, "actual"),
+            Kind::Rejected => intern!(py, "rejected"),
+        }
+    }
+
+    /// Whether the request was refused (`kind == "rejected"`), without
+    /// making a string: the adapters' per-request check.
+    #[getter]
+    fn rejected(&self) -> bool {
+        self.decision.kind() == Kind::Rejected
     }
 
     /// The status to answer with now, without calling the app; None when
@@ -200,7 +213,7 @@ impl Decision {
     }
 
     fn __repr__(&self) -> String {
-        let mut text = format!("<unicors.Decision {}", self.kind());
+        let mut text = format!("<unicors.Decision {}", self.decision.kind().as_str());
         if let Some(reason) = self.reason() {
             text.push_str(&format!(" {reason}"));
         }

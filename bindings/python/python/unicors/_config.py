@@ -45,6 +45,6 @@ def _build(policy: Optional[PolicySource], keys: Dict[str, Any]) -> Policy:
 def log_rejection(decision: Decision, method: str, path: str) -> None:
     """DEBUG line for a rejection: the reason code and message, never the
     request's header bytes (no log injection)."""
-    if decision.reason is not None and logger.isEnabledFor(logging.DEBUG):
+    if logger.isEnabledFor(logging.DEBUG):
         logger.debug("unicors: rejected %s: %s (%s %r)", decision.reason, decision.reason_message,
                      method, path[:200])

@@ -85,6 +85,7 @@ class CORSMiddleware:
         else:
             self.policy = build_policy(None, starlette_keys(**given))
         self.app = app
+        self._evaluate = self.policy.evaluate
         self.origin_allowed = origin_allowed
         self._check_is_async = origin_allowed is not None and (
             inspect.iscoroutinefunction(origin_allowed)
@@ -114,9 +115,8 @@ class CORSMiddleware:
             return
         headers = scope["headers"]
         verdict = await self._verdict(headers) if self.origin_allowed is not None else None
-        decision = self.policy.evaluate(scope["method"], headers, path=scope.get("path"),
-                                        origin_allowed=verdict)
-        if decision.kind == "rejected":
+        decision = self._evaluate(scope["method"], headers, scope.get("path"), verdict)
+        if decision.rejected:
             log_rejection(decision, scope["method"], scope.get("path", ""))
         if decision.status is not None:
             await send({"type": "http.response.start", "status": decision.status,
@@ -126,7 +126,7 @@ class CORSMiddleware:
 
         async def send_with_cors(message: Dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                message = dict(message)
+                # The message is the app's to give away: set the merged list.
                 message["headers"] = decision.merge_raw(message.get("headers", ()))
             await send(message)
 

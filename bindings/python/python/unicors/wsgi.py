@@ -10,7 +10,7 @@ the decision's headers, whatever its status.
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any, Callable, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from ._config import PolicySource, build_policy, log_rejection
 from ._native import REQUEST_HEADER_NAMES, Decision, Policy
@@ -23,11 +23,19 @@ _ENVIRON_KEYS = tuple(
     ("HTTP_" + name.upper().replace("-", "_"), name) for name in REQUEST_HEADER_NAMES)
 
 
+_STATUS_LINES: Dict[int, str] = {}
+
+
 def status_line(status: int) -> str:
-    try:
-        return f"{status} {HTTPStatus(status).phrase}"
-    except ValueError:
-        return f"{status} Unknown"
+    """`204 No Content`, computed once per status (HTTPStatus is slow)."""
+    line = _STATUS_LINES.get(status)
+    if line is None:
+        try:
+            line = f"{status} {HTTPStatus(status).phrase}"
+        except ValueError:
+            line = f"{status} Unknown"
+        _STATUS_LINES[status] = line
+    return line
 
 
 def cors_headers(environ: dict) -> List[Tuple[str, str]]:
@@ -51,8 +59,8 @@ def decide(policy: Policy, environ: dict, origin_allowed: Optional[OriginCheck])
                 verdict = False
     method = environ.get("REQUEST_METHOD", "GET")
     path = environ.get("PATH_INFO", "")
-    decision = policy.evaluate(method, headers, path=path, origin_allowed=verdict)
-    if decision.kind == "rejected":
+    decision = policy.evaluate(method, headers, path, verdict)
+    if decision.rejected:
         log_rejection(decision, method, path)
     return decision
 
