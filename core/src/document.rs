@@ -80,6 +80,28 @@ impl fmt::Display for Value {
     }
 }
 
+/// Every key a policy document's top level may hold (`routes` entries take
+/// the same keys but `routes`, plus `path`). Hosts that spell keys their
+/// own way (JavaScript's camelCase) map them with this list.
+pub const POLICY_KEYS: &[&str] = &[
+    "allow_origins",
+    "allow_origin_regex",
+    "allow_null_origin",
+    "allow_methods",
+    "allow_headers",
+    "expose_headers",
+    "allow_credentials",
+    "max_age",
+    "allow_private_network",
+    "preflight_status",
+    "preflight_continue",
+    "rejected_preflight_status",
+    "dangerously_allow_insecure_origins",
+    "dangerously_allow_public_suffix_wildcards",
+    "routes",
+    "path",
+];
+
 /// The format of a policy document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {

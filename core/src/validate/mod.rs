@@ -169,3 +169,13 @@ fn read_route_path(
         field,
     })
 }
+
+#[cfg(test)]
+mod key_list_tests {
+    #[test]
+    fn the_public_key_list_is_the_validated_one() {
+        let mut public: Vec<&str> = crate::document::POLICY_KEYS.to_vec();
+        public.retain(|k| *k != "routes" && *k != "path");
+        assert_eq!(public, super::keys::SCOPE_KEYS);
+    }
+}

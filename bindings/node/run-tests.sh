@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The Node package's tests, against the packed tarball: npm ci (the pinned
+# @napi-rs/cli), build the addon (release), check that the generated
+# index.js / index.d.ts are the committed ones, `npm pack`, install the
+# tarball into an empty project, check `require` and `import` from there,
+# and run test/ there with node --test. Run from anywhere:
+#
+#   bindings/node/run-tests.sh
+#
+# Ends with `node tests: all passed` (exit 1 on a failure).
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+cd "$HERE"
+
+echo "== npm ci"
+npm ci --no-audit --no-fund --loglevel=error
+echo "== napi build --platform --release"
+npx napi build --platform --release >"$ROOT/target/node-build.log" 2>&1 || { tail -n 40 "$ROOT/target/node-build.log"; exit 1; }
+git -C "$ROOT" diff --exit-code -- bindings/node/index.js bindings/node/index.d.ts \
+  || { echo "generated index.js / index.d.ts differ from the committed ones: commit them"; exit 1; }
+
+echo "== npm pack, install into an empty project"
+PROJECT=$(mktemp -d "${TMPDIR:-/tmp}/unicors-node.XXXXXX")
+trap 'rm -rf "$PROJECT"' EXIT
+tarball=$(npm pack --silent --pack-destination "$PROJECT")
+echo "$tarball: $(tar tzf "$PROJECT/$tarball" | tr '\n' ' ')"
+cd "$PROJECT"
+npm init -y >/dev/null
+npm install --no-audit --no-fund --loglevel=error "./$tarball"
+node -e "const { Policy } = require('unicors'); new Policy({ allowOrigins: ['https://a.example'] })"
+node --input-type=module -e "import { Policy } from 'unicors'; new Policy({ allowOrigins: ['https://a.example'] })"
+echo "require('unicors') and import { Policy } from 'unicors' work"
+
+echo "== node --test (from the installed package)"
+cp -r "$HERE/test" "$PROJECT/test"
+status=0
+UNICORS_CASES="$ROOT/tests/cases" node --test --test-reporter=tap test/ >"$ROOT/target/node-test.log" 2>&1 || status=$?
+grep -E '^not ok' -A 30 "$ROOT/target/node-test.log" | head -n 120 || true
+grep -E '^# (node corpus|tests|pass|fail|skipped)' "$ROOT/target/node-test.log"
+[ "$status" -eq 0 ] || { echo "node tests: FAILED (log: target/node-test.log)"; exit 1; }
+echo "node tests: all passed"

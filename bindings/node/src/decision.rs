@@ -1,0 +1,42 @@
+//! A decision as a plain JavaScript object.
+
+use napi_derive::napi;
+
+/// The decision for one request.
+#[napi(object, object_from_js = false)]
+#[derive(Debug)]
+pub struct Decision {
+    /// `"not_cors"`, `"preflight"`, `"actual"` or `"rejected"`.
+    pub kind: &'static str,
+    /// The status to answer with now (preflights), or null: the app answers.
+    pub status: Option<u32>,
+    /// The headers to set, as `[name, value]` pairs (conventional case).
+    pub headers: Vec<Vec<String>>,
+    /// The names to append to `Vary`, joined with `", "` (`""` for none).
+    pub vary: &'static str,
+    /// The stable reason code of a rejection, or null.
+    pub reason: Option<&'static str>,
+    /// A one-line explanation of a rejection (no request bytes), or null.
+    pub reason_message: Option<&'static str>,
+}
+
+impl From<unicors::Decision<'_>> for Decision {
+    fn from(decision: unicors::Decision<'_>) -> Self {
+        Decision {
+            kind: decision.kind().as_str(),
+            status: decision.status().map(u32::from),
+            headers: decision
+                .headers()
+                .map(|h| {
+                    vec![
+                        h.name.as_str().to_owned(),
+                        String::from_utf8_lossy(&h.value).into_owned(),
+                    ]
+                })
+                .collect(),
+            vary: decision.vary().as_str(),
+            reason: decision.reason().map(|r| r.code()),
+            reason_message: decision.reason().map(|r| r.message()),
+        }
+    }
+}

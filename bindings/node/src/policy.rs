@@ -1,0 +1,115 @@
+//! Building policies and deciding requests.
+
+use napi::Env;
+use napi::bindgen_prelude::{Either, Unknown};
+use napi_derive::napi;
+use unicors::{ConfigError, Request, Value};
+
+use crate::case::snake_keys;
+use crate::decision::Decision;
+use crate::problem::Problem;
+
+/// A validated, immutable policy (wrapped by the JS `Policy` class).
+#[napi]
+#[derive(Debug)]
+pub struct NativePolicy {
+    policy: unicors::Policy,
+    /// Built from options: problem fields are reported in camelCase.
+    camel_fields: bool,
+}
+
+/// A built policy, or every problem that stopped it (errors and warnings).
+pub type Built = Either<NativePolicy, Vec<Problem>>;
+
+fn built(result: Result<unicors::Policy, ConfigError>, camel_fields: bool) -> Built {
+    match result {
+        Ok(policy) => Either::A(NativePolicy {
+            policy,
+            camel_fields,
+        }),
+        Err(error) => Either::B(
+            error
+                .problems()
+                .iter()
+                .map(|p| Problem::new(p, camel_fields))
+                .collect(),
+        ),
+    }
+}
+
+/// Builds a policy from an options object whose keys are the policy keys
+/// in camelCase (`allowOrigins`, `maxAge`, `routes: [{ path, ... }]`).
+#[napi(catch_unwind)]
+pub fn build_from_options(env: Env, options: Unknown) -> napi::Result<Built> {
+    let document: Value = env.from_js_value(options)?;
+    Ok(built(
+        unicors::Policy::from_value(&snake_keys(document)),
+        true,
+    ))
+}
+
+/// Reads a policy file (`.json` is JSON, anything else TOML).
+#[napi(catch_unwind)]
+pub fn build_from_file(path: String) -> Built {
+    built(unicors::Policy::from_file(path), false)
+}
+
+/// Builds a policy from a TOML document.
+#[napi(catch_unwind)]
+pub fn build_from_toml(text: String) -> Built {
+    built(unicors::Policy::from_toml(&text), false)
+}
+
+/// Builds a policy from a JSON document.
+#[napi(catch_unwind)]
+pub fn build_from_json(text: String) -> Built {
+    built(unicors::Policy::from_json(&text), false)
+}
+
+/// The request header names a decision reads (lowercase): the JS side
+/// passes only these lines across.
+#[napi(catch_unwind)]
+pub fn request_header_names() -> Vec<&'static str> {
+    unicors::REQUEST_HEADER_NAMES.to_vec()
+}
+
+#[napi]
+impl NativePolicy {
+    /// The policy's warnings (camelCase fields when built from options).
+    #[napi(catch_unwind)]
+    pub fn warnings(&self) -> Vec<Problem> {
+        self.policy
+            .warnings()
+            .iter()
+            .map(|p| Problem::new(p, self.camel_fields))
+            .collect()
+    }
+
+    /// Decides one request. `headers` is flat: `[name, value, name, value,
+    /// …]`, latin-1 strings as Node hands them over (any other text is
+    /// encoded as UTF-8); an odd count ignores the last name.
+    #[napi(catch_unwind)]
+    pub fn evaluate(
+        &self,
+        method: String,
+        headers: Vec<String>,
+        path: Option<String>,
+        origin_allowed: Option<bool>,
+    ) -> Decision {
+        let method = unicors::header_text_bytes(&method);
+        let path = path.as_deref().map(unicors::header_text_bytes);
+        let lines: Vec<_> = headers
+            .chunks_exact(2)
+            .map(|pair| {
+                (
+                    unicors::header_text_bytes(&pair[0]),
+                    unicors::header_text_bytes(&pair[1]),
+                )
+            })
+            .collect();
+        let request = Request::from_headers(&method, lines.iter().map(|(n, v)| (&n[..], &v[..])))
+            .with_path(path.as_deref().unwrap_or_default())
+            .with_origin_verdict(origin_allowed);
+        self.policy.evaluate(request).into()
+    }
+}
