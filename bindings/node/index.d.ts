@@ -13,6 +13,19 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class NativePolicy {
   /** The policy's warnings (camelCase fields when built from options). */
   warnings(): Array<Problem>
+  /** Whether the policy has routes (if not, the path never matters). */
+  hasRoutes(): boolean
+  /**
+   * Which part of the policy decides `path`: -1 for the top level, `i`
+   * for `routes[i]` — the JS side caches decisions under it.
+   */
+  routeKey(path: string): number
+  /**
+   * Decides one request given just the four CORS request headers (each
+   * undefined when absent; repeated lines already joined with `, ` as
+   * Node does): the cheapest crossing.
+   */
+  decide(method: string, origin?: string | undefined | null, requestMethod?: string | undefined | null, requestHeaders?: string | undefined | null, privateNetwork?: string | undefined | null, path?: string | undefined | null, originAllowed?: boolean | undefined | null): Decision
   /**
    * Decides one request. `headers` is flat: `[name, value, name, value,
    * …]`, latin-1 strings as Node hands them over (any other text is
@@ -71,3 +84,17 @@ export interface Problem {
  * passes only these lines across.
  */
 export declare function requestHeaderNames(): Array<string>
+
+/**
+ * The CORS response header names (conventional case): the adapters remove
+ * these from a response before applying a decision, since a Node response
+ * cannot be asked which headers it holds without more API.
+ */
+export declare function responseHeaderNames(): Array<string>
+
+/**
+ * The names of `vary` (a decision's `vary`) that the response's existing
+ * `Vary` values do not list yet, joined with `", "` (`""`: nothing to
+ * append; an existing `Vary: *` covers everything).
+ */
+export declare function varyToAppend(vary: string, existing: Array<string>): string

@@ -841,3 +841,5 @@ module.exports.buildFromJson = nativeBinding.buildFromJson
 module.exports.buildFromOptions = nativeBinding.buildFromOptions
 module.exports.buildFromToml = nativeBinding.buildFromToml
 module.exports.requestHeaderNames = nativeBinding.requestHeaderNames
+module.exports.responseHeaderNames = nativeBinding.responseHeaderNames
+module.exports.varyToAppend = nativeBinding.varyToAppend

@@ -115,6 +115,19 @@ impl Policy {
         evaluate::evaluate(self.rules_for(request.path), request, Some(scratch))
     }
 
+    /// Which part of the policy decides requests to `path`: `None` for the
+    /// top level, `Some(i)` for `routes[i]`. Two requests with the same
+    /// route, method and CORS request headers get the same decision, so a
+    /// host may cache decisions under this key.
+    pub fn route_for(&self, path: &[u8]) -> Option<usize> {
+        self.table.select(path)
+    }
+
+    /// Whether the policy has routes (if not, the path never matters).
+    pub fn has_routes(&self) -> bool {
+        !self.routes.is_empty()
+    }
+
     #[inline]
     fn rules_for(&self, path: &[u8]) -> &Rules {
         match self.table.select(path) {

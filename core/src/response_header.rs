@@ -25,6 +25,19 @@ pub enum HeaderName {
 }
 
 impl HeaderName {
+    /// Every CORS response header name, in the order decisions list them.
+    /// Hosts that cannot enumerate a response's headers remove these before
+    /// applying a decision (never a second or stale line).
+    pub const ALL: [HeaderName; 7] = [
+        HeaderName::AllowOrigin,
+        HeaderName::AllowCredentials,
+        HeaderName::AllowMethods,
+        HeaderName::AllowHeaders,
+        HeaderName::MaxAge,
+        HeaderName::AllowPrivateNetwork,
+        HeaderName::ExposeHeaders,
+    ];
+
     /// The name as conventionally capitalised for HTTP/1.1.
     pub const fn as_str(self) -> &'static str {
         match self {

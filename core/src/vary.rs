@@ -95,6 +95,22 @@ impl Vary {
         self.0 & name.bit() != 0
     }
 
+    /// The set named by a joined list such as [`as_str`](Self::as_str)
+    /// gives (`"Origin, Access-Control-Request-Method"`), for hosts that
+    /// carry a decision's Vary as text; names compare case-insensitively,
+    /// others are ignored.
+    pub fn from_names(text: &str) -> Vary {
+        let mut vary = Vary::EMPTY;
+        for element in text.split(',').map(str::trim) {
+            for name in VaryName::ALL {
+                if element.eq_ignore_ascii_case(name.as_str()) {
+                    vary = vary.with(name);
+                }
+            }
+        }
+        vary
+    }
+
     /// The set as bits (`Origin` = 1, `Access-Control-Request-Method` = 2,
     /// `Access-Control-Request-Headers` = 4,
     /// `Access-Control-Request-Private-Network` = 8), for hosts that carry
@@ -164,6 +180,18 @@ impl fmt::Debug for Vary {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn from_names_reads_what_as_str_writes() {
+        for bits in 0..16 {
+            let vary = Vary::from_bits(bits);
+            assert_eq!(Vary::from_names(vary.as_str()), vary);
+        }
+        assert_eq!(
+            Vary::from_names(" origin ,X-Other"),
+            Vary::EMPTY.with(VaryName::Origin)
+        );
+    }
 
     #[test]
     fn bits_round_trip_and_ignore_unknown_bits() {

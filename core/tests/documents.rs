@@ -98,3 +98,21 @@ fn syntax_errors_and_missing_files_are_problems_too() {
     let error = Policy::from_json("[1, 2]").expect_err("not a table");
     assert_eq!(error.problems()[0].code, ProblemCode::WrongType);
 }
+
+#[test]
+fn route_for_names_the_route_that_decides() {
+    let policy = Policy::from_toml(
+        "allow_origins = [\"https://a.example\"]\n\
+         [[routes]]\npath = \"/api\"\nmax_age = 5\n\
+         [[routes]]\npath = \"/api/admin\"\nmax_age = 6\n",
+    )
+    .expect("valid");
+    assert!(policy.has_routes());
+    assert_eq!(policy.route_for(b"/"), None);
+    assert_eq!(policy.route_for(b"/api/x?y"), Some(0));
+    assert_eq!(policy.route_for(b"/api/admin/1"), Some(1));
+    assert_eq!(policy.route_for(b"/apix"), None);
+    let flat = Policy::from_toml("allow_origins = [\"https://a.example\"]").expect("valid");
+    assert!(!flat.has_routes());
+    assert_eq!(flat.route_for(b"/api"), None);
+}

@@ -4,7 +4,7 @@
 /** The kind of a decision: the same strings on every unicors surface. */
 export type Kind = 'not_cors' | 'preflight' | 'actual' | 'rejected'
 
-/** The decision for one request. */
+/** The decision for one request (frozen: decisions are cached and shared). */
 export interface Decision {
   kind: Kind
   /** The status to answer with now (a preflight), or undefined: the app answers. */
@@ -48,7 +48,7 @@ export interface PolicyOptions {
   routes?: Array<Omit<PolicyOptions, 'routes'> & { path: string }>
 }
 
-/** Request headers as Node and fetch hand them over. */
+/** Request headers as Node and fetch hand them over (an object's names lowercase, as in `req.headers`). */
 export type RequestHeaders =
   | Record<string, string | string[] | undefined>
   | string[]
@@ -74,3 +74,54 @@ export declare class Policy {
 
 /** The only request headers a decision reads (lowercase). */
 export declare const REQUEST_HEADER_NAMES: readonly string[]
+
+/** What an origin function answers. */
+export type OriginAnswer = boolean | string | RegExp | Array<string | RegExp>
+
+/** Options of the `cors` package (and @fastify/cors), as the adapters take them. */
+export interface CorsOptions {
+  /**
+   * A unicors Policy instead of the options below. Only `origin` may go with
+   * it, as a function (its answer is the host's verdict) or RegExps (they
+   * admit what they match, besides the policy's origins).
+   */
+  policy?: Policy
+  /**
+   * RegExps match the whole origin (`g`/`y` ignored). A function's answer:
+   * true admits; a string, RegExp or array admits the origins it names or
+   * matches; an error, a throw or a rejected Promise refuses the origin.
+   */
+  origin?: boolean | string | RegExp | Array<string | RegExp> |
+    ((origin: string | undefined, callback: (error: Error | null, allow?: OriginAnswer) => void) => void | Promise<OriginAnswer>)
+  methods?: string | string[]
+  allowedHeaders?: string | string[]
+  headers?: string | string[]
+  exposedHeaders?: string | string[]
+  credentials?: boolean
+  maxAge?: number
+  preflightContinue?: boolean
+  optionsSuccessStatus?: number
+  /** fastify only: add the `OPTIONS *` route (default true); preflights are answered either way. */
+  preflight?: boolean
+}
+
+/** The response methods the adapters use. */
+export interface HeaderTarget {
+  statusCode: number
+  getHeader (name: string): unknown
+  setHeader (name: string, value: string): unknown
+  removeHeader (name: string): unknown
+  end (): unknown
+}
+
+/** express/connect middleware (Express 4 and 5). */
+export declare function cors (options?: CorsOptions):
+  (req: { method?: string, url?: string, headers: Record<string, string | string[] | undefined> }, res: HeaderTarget, next: (error?: unknown) => void) => void
+
+/** node:http: true when the request was answered (a preflight), false to go on. */
+export declare function handle (policy: Policy,
+  req: { method?: string, url?: string, headers: Record<string, string | string[] | undefined> },
+  res: HeaderTarget, originAllowed?: boolean | null): boolean
+
+/** The fastify plugin: `fastify.register(fastifyCors, options)`. */
+export declare const fastifyCors: (instance: any, options: CorsOptions, done: (error?: Error) => void) => void

@@ -3,123 +3,18 @@
  * unicors for Node.js: the CORS decisions of the WHATWG Fetch standard from
  * one policy, decided by the unicors core (Rust, through N-API).
  *
- *   const { Policy } = require('unicors')
- *   const policy = new Policy({ allowOrigins: ['https://app.example.com'], allowCredentials: true })
- *   const decision = policy.evaluate(req.method, req.headers, req.url)
- *
- * No CORS rule is written here: this file shapes arguments and errors.
+ *   const { Policy, cors, handle, fastifyCors } = require('unicors')
  */
 
-const native = require('../index.js')
+const { Policy, ConfigError, REQUEST_HEADER_NAMES } = require('./policy.js')
+const { cors } = require('./express.js')
+const { handle } = require('./http.js')
 
-const REQUEST_HEADER_NAMES = Object.freeze(native.requestHeaderNames())
-const WANTED = new Set(REQUEST_HEADER_NAMES)
-
-/** A policy with problems: `errors` (and `warnings`) list every one. */
-class ConfigError extends Error {
-  constructor (problems) {
-    const errors = problems.filter((p) => p.severity === 'error')
-    const warnings = problems.filter((p) => p.severity === 'warning')
-    const lines = problems.map((p) => `  ${p.severity} [${p.code}]${p.field ? ' ' + p.field : ''}: ${p.message}`)
-    super(`invalid CORS policy: ${errors.length} error${errors.length === 1 ? '' : 's'}\n${lines.join('\n')}`)
-    this.name = 'ConfigError'
-    this.code = 'ERR_UNICORS_CONFIG'
-    this.errors = errors
-    this.warnings = warnings
-  }
+module.exports = {
+  Policy,
+  ConfigError,
+  REQUEST_HEADER_NAMES,
+  cors,
+  handle,
+  get fastifyCors () { return require('./fastify.js') }
 }
-
-function unwrap (built) {
-  if (Array.isArray(built)) throw new ConfigError(built)
-  return built
-}
-
-function text (value) {
-  return Array.isArray(value) ? value.map(String) : [String(value)]
-}
-
-/**
- * The CORS request header lines of `headers`, flat ([name, value, …]):
- * Node's `req.headers` object, `req.rawHeaders` (flat), or [name, value]
- * pairs. Only the lines a decision reads cross into the addon.
- */
-function requestLines (headers) {
-  const lines = []
-  if (headers == null) return lines
-  if (Array.isArray(headers)) {
-    const pairs = headers.length > 0 && Array.isArray(headers[0])
-    const step = pairs ? 1 : 2
-    for (let i = 0; i + (pairs ? 0 : 1) < headers.length; i += step) {
-      const name = String(pairs ? headers[i][0] : headers[i])
-      if (WANTED.has(name.toLowerCase())) {
-        lines.push(name, String(pairs ? headers[i][1] : headers[i + 1]))
-      }
-    }
-    return lines
-  }
-  if (typeof headers.get === 'function' && typeof headers.entries === 'function') {
-    for (const [name, value] of headers.entries()) { // a Headers or a Map
-      if (WANTED.has(String(name).toLowerCase())) lines.push(String(name), String(value))
-    }
-    return lines
-  }
-  for (const name of Object.keys(headers)) {
-    if (!WANTED.has(name.toLowerCase())) continue
-    for (const value of text(headers[name])) lines.push(name, value)
-  }
-  return lines
-}
-
-class Policy {
-  #native
-
-  /**
-   * @param {object} options the policy keys in camelCase (`allowOrigins`,
-   *   `allowCredentials`, `maxAge`, `routes: [{ path, ... }]`, …)
-   */
-  constructor (options = {}) {
-    if (options instanceof native.NativePolicy) {
-      this.#native = options
-    } else {
-      if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-        throw new TypeError('Policy options must be an object of policy keys')
-      }
-      this.#native = unwrap(native.buildFromOptions(options))
-    }
-    Object.freeze(this)
-  }
-
-  /** Reads a policy file (`.json` is JSON, anything else TOML). */
-  static fromFile (path) {
-    return new Policy(unwrap(native.buildFromFile(String(path))))
-  }
-
-  /** Builds a policy from a TOML document. */
-  static fromToml (text) {
-    return new Policy(unwrap(native.buildFromToml(String(text))))
-  }
-
-  /** Builds a policy from a JSON document. */
-  static fromJson (text) {
-    return new Policy(unwrap(native.buildFromJson(String(text))))
-  }
-
-  /** What works but may surprise, as problems with severity 'warning'. */
-  get warnings () {
-    return this.#native.warnings()
-  }
-
-  /**
-   * Decides one request.
-   * @param {string} method as received
-   * @param headers `req.headers`, `req.rawHeaders`, [name, value] pairs, or a Headers/Map
-   * @param {string} [path] the router's path (anything from `?` on is ignored)
-   * @param {boolean} [originAllowed] the host's own verdict on the Origin
-   */
-  evaluate (method, headers, path, originAllowed) {
-    return this.#native.evaluate(String(method), requestLines(headers),
-      path == null ? null : String(path), originAllowed == null ? null : Boolean(originAllowed))
-  }
-}
-
-module.exports = { Policy, ConfigError, REQUEST_HEADER_NAMES }

@@ -40,3 +40,28 @@ impl From<unicors::Decision<'_>> for Decision {
         }
     }
 }
+
+/// The CORS response header names (conventional case): the adapters remove
+/// these from a response before applying a decision, since a Node response
+/// cannot be asked which headers it holds without more API.
+#[napi(catch_unwind)]
+pub fn response_header_names() -> Vec<&'static str> {
+    unicors::HeaderName::ALL
+        .iter()
+        .map(|h| h.as_str())
+        .collect()
+}
+
+/// The names of `vary` (a decision's `vary`) that the response's existing
+/// `Vary` values do not list yet, joined with `", "` (`""`: nothing to
+/// append; an existing `Vary: *` covers everything).
+#[napi(catch_unwind)]
+pub fn vary_to_append(vary: String, existing: Vec<String>) -> &'static str {
+    let existing: Vec<_> = existing
+        .iter()
+        .map(|value| unicors::header_text_bytes(value))
+        .collect();
+    unicors::Vary::from_names(&vary)
+        .missing_from(existing.iter().map(|value| &value[..]))
+        .as_str()
+}

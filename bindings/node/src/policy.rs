@@ -85,6 +85,54 @@ impl NativePolicy {
             .collect()
     }
 
+    /// Whether the policy has routes (if not, the path never matters).
+    #[napi(catch_unwind)]
+    pub fn has_routes(&self) -> bool {
+        self.policy.has_routes()
+    }
+
+    /// Which part of the policy decides `path`: -1 for the top level, `i`
+    /// for `routes[i]` — the JS side caches decisions under it.
+    #[napi(catch_unwind)]
+    pub fn route_key(&self, path: String) -> i32 {
+        self.policy
+            .route_for(&unicors::header_text_bytes(&path))
+            .map_or(-1, |i| i32::try_from(i).unwrap_or(i32::MAX))
+    }
+
+    /// Decides one request given just the four CORS request headers (each
+    /// undefined when absent; repeated lines already joined with `, ` as
+    /// Node does): the cheapest crossing.
+    #[napi(catch_unwind)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn decide(
+        &self,
+        method: String,
+        origin: Option<String>,
+        request_method: Option<String>,
+        request_headers: Option<String>,
+        private_network: Option<String>,
+        path: Option<String>,
+        origin_allowed: Option<bool>,
+    ) -> Decision {
+        let method = unicors::header_text_bytes(&method);
+        let path = path.as_deref().map(unicors::header_text_bytes);
+        let values = [&origin, &request_method, &request_headers, &private_network];
+        let lines: Vec<_> = unicors::REQUEST_HEADER_NAMES
+            .iter()
+            .zip(values)
+            .filter_map(|(name, value)| {
+                value
+                    .as_deref()
+                    .map(|v| (name.as_bytes(), unicors::header_text_bytes(v)))
+            })
+            .collect();
+        let request = Request::from_headers(&method, lines.iter().map(|(n, v)| (*n, &v[..])))
+            .with_path(path.as_deref().unwrap_or_default())
+            .with_origin_verdict(origin_allowed);
+        self.policy.evaluate(request).into()
+    }
+
     /// Decides one request. `headers` is flat: `[name, value, name, value,
     /// …]`, latin-1 strings as Node hands them over (any other text is
     /// encoded as UTF-8); an odd count ignores the last name.

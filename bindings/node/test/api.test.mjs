@@ -141,3 +141,20 @@ test('worker_threads build and use their own policies with identical answers', a
   for (const r of runs) assert.deepEqual(r, runs[0])
   assert.equal(runs[0].kind, 'preflight')
 })
+
+test('decisions are frozen and cached answers equal fresh ones', () => {
+  const p = new Policy({ allowOrigins: [ORIGIN], routes: [{ path: '/public', allowOrigins: ['*'] }] })
+  const first = p.evaluate('GET', { origin: ORIGIN }, '/api')
+  const again = p.evaluate('GET', { origin: ORIGIN }, '/api/other')   // same route: the cached answer
+  assert.equal(again, first)
+  assert.ok(Object.isFrozen(first) && Object.isFrozen(first.headers) && Object.isFrozen(first.headers[0]))
+  // The general path (raw header lines) gives the same answer, and the
+  // route still counts: /public is another part of the policy.
+  assert.deepEqual(p.evaluate('GET', ['Origin', ORIGIN], '/api'), first)
+  assert.notDeepEqual(p.evaluate('GET', { origin: 'https://x.example' }, '/public/a'),
+    p.evaluate('GET', { origin: 'https://x.example' }, '/api'))
+  // A hostile header list is answered, not cached.
+  const hostile = 'a,'.repeat(2048)
+  assert.equal(p.evaluate('OPTIONS', { origin: ORIGIN, 'access-control-request-method': 'PUT',
+    'access-control-request-headers': hostile }).kind, 'rejected')
+})

@@ -1,0 +1,41 @@
+'use strict'
+/**
+ * A small cache of decisions the core computed, keyed by everything a
+ * decision depends on (route, method, the four CORS request headers, the
+ * host's verdict): most traffic repeats a handful of origins and methods,
+ * so most requests never cross into the addon. decisions.md allows caching
+ * what the core answered; nothing here decides anything.
+ */
+
+const MAX_ENTRIES = 1024
+// Longer inputs (a hostile 4 KiB header list) are not worth a key.
+const MAX_KEY_LENGTH = 512
+
+class DecisionCache {
+  #entries = new Map()
+
+  /** The cache key, or null when the inputs are too large to cache. */
+  static key (route, method, origin, requestMethod, requestHeaders, privateNetwork, verdict) {
+    const key = `${route}\u0000${method}\u0000${origin}\u0000${requestMethod}\u0000${requestHeaders}\u0000${privateNetwork}\u0000${verdict}`
+    return key.length > MAX_KEY_LENGTH ? null : key
+  }
+
+  get (key) {
+    return this.#entries.get(key)
+  }
+
+  /** First in, first out: a hit costs one lookup, and a flood of one-off keys only cycles the cache. */
+  set (key, decision) {
+    if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value)
+    this.#entries.set(key, decision)
+  }
+}
+
+/** A decision shared by every request that gets it: frozen, all the way down. */
+function freezeDecision (decision) {
+  for (const pair of decision.headers) Object.freeze(pair)
+  Object.freeze(decision.headers)
+  return Object.freeze(decision)
+}
+
+module.exports = { DecisionCache, freezeDecision }

@@ -1,0 +1,169 @@
+'use strict'
+/**
+ * unicors for Node.js: the CORS decisions of the WHATWG Fetch standard from
+ * one policy, decided by the unicors core (Rust, through N-API).
+ *
+ *   const { Policy } = require('unicors')
+ *   const policy = new Policy({ allowOrigins: ['https://app.example.com'], allowCredentials: true })
+ *   const decision = policy.evaluate(req.method, req.headers, req.url)
+ *
+ * No CORS rule is written here: this file shapes arguments and errors.
+ * (The adapters are in express.js, fastify.js and http.js.)
+ */
+
+const native = require('../index.js')
+const { DecisionCache, freezeDecision } = require('./cache.js')
+
+const REQUEST_HEADER_NAMES = Object.freeze(native.requestHeaderNames())
+const WANTED = new Set(REQUEST_HEADER_NAMES)
+
+/** A policy with problems: `errors` (and `warnings`) list every one. */
+class ConfigError extends Error {
+  constructor (problems) {
+    const errors = problems.filter((p) => p.severity === 'error')
+    const warnings = problems.filter((p) => p.severity === 'warning')
+    const lines = problems.map((p) => `  ${p.severity} [${p.code}]${p.field ? ' ' + p.field : ''}: ${p.message}`)
+    super(`invalid CORS policy: ${errors.length} error${errors.length === 1 ? '' : 's'}\n${lines.join('\n')}`)
+    this.name = 'ConfigError'
+    this.code = 'ERR_UNICORS_CONFIG'
+    this.errors = errors
+    this.warnings = warnings
+  }
+}
+
+function unwrap (built) {
+  if (Array.isArray(built)) throw new ConfigError(built)
+  return built
+}
+
+function text (value) {
+  return Array.isArray(value) ? value.map(String) : [String(value)]
+}
+
+/**
+ * The CORS request header lines of `headers`, flat ([name, value, …]):
+ * Node's `req.headers` object, `req.rawHeaders` (flat), or [name, value]
+ * pairs. Only the lines a decision reads cross into the addon.
+ */
+function requestLines (headers) {
+  const lines = []
+  if (headers == null) return lines
+  if (Array.isArray(headers)) {
+    const pairs = headers.length > 0 && Array.isArray(headers[0])
+    const step = pairs ? 1 : 2
+    for (let i = 0; i + (pairs ? 0 : 1) < headers.length; i += step) {
+      const name = String(pairs ? headers[i][0] : headers[i])
+      if (WANTED.has(name.toLowerCase())) {
+        lines.push(name, String(pairs ? headers[i][1] : headers[i + 1]))
+      }
+    }
+    return lines
+  }
+  if (typeof headers.get === 'function' && typeof headers.entries === 'function') {
+    for (const [name, value] of headers.entries()) { // a Headers or a Map
+      if (WANTED.has(String(name).toLowerCase())) lines.push(String(name), String(value))
+    }
+    return lines
+  }
+  for (const name of Object.keys(headers)) {
+    if (!WANTED.has(name.toLowerCase())) continue
+    for (const value of text(headers[name])) lines.push(name, value)
+  }
+  return lines
+}
+
+/** Whether `headers` is an object as Node builds `req.headers` (lowercase names). */
+function isHeadersObject (headers) {
+  return headers != null && typeof headers === 'object' && !Array.isArray(headers) &&
+    typeof headers.entries !== 'function'
+}
+
+/** A header value for the fast path: a string, undefined when absent, null when an array (general path). */
+function single (value) {
+  if (value === undefined || value === null) return undefined
+  return Array.isArray(value) ? null : String(value)
+}
+
+class Policy {
+  #native
+  #hasRoutes
+  #cache = new DecisionCache()
+
+  /**
+   * @param {object} options the policy keys in camelCase (`allowOrigins`,
+   *   `allowCredentials`, `maxAge`, `routes: [{ path, ... }]`, …)
+   */
+  constructor (options = {}) {
+    if (options instanceof native.NativePolicy) {
+      this.#native = options
+    } else {
+      if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+        throw new TypeError('Policy options must be an object of policy keys')
+      }
+      this.#native = unwrap(native.buildFromOptions(options))
+    }
+    this.#hasRoutes = this.#native.hasRoutes()
+    Object.freeze(this)
+  }
+
+  /** Reads a policy file (`.json` is JSON, anything else TOML). */
+  static fromFile (path) {
+    return new Policy(unwrap(native.buildFromFile(String(path))))
+  }
+
+  /** Builds a policy from a TOML document. */
+  static fromToml (text) {
+    return new Policy(unwrap(native.buildFromToml(String(text))))
+  }
+
+  /** Builds a policy from a JSON document. */
+  static fromJson (text) {
+    return new Policy(unwrap(native.buildFromJson(String(text))))
+  }
+
+  /** What works but may surprise, as problems with severity 'warning'. */
+  get warnings () {
+    return this.#native.warnings()
+  }
+
+  /**
+   * Decides one request.
+   * @param {string} method as received
+   * @param headers `req.headers` (an object with lowercase names, as Node
+   *   builds it), `req.rawHeaders`, [name, value] pairs, or a Headers/Map
+   * @param {string} [path] the router's path (anything from `?` on is ignored)
+   * @param {boolean} [originAllowed] the host's own verdict on the Origin
+   */
+  evaluate (method, headers, path, originAllowed) {
+    method = String(method)
+    const verdict = originAllowed == null ? null : Boolean(originAllowed)
+    if (isHeadersObject(headers)) {
+      const origin = single(headers.origin)
+      const requestMethod = single(headers['access-control-request-method'])
+      const requestHeaders = single(headers['access-control-request-headers'])
+      const privateNetwork = single(headers['access-control-request-private-network'])
+      if (origin !== null && requestMethod !== null && requestHeaders !== null && privateNetwork !== null) {
+        return this.#decide(method, origin, requestMethod, requestHeaders, privateNetwork, path, verdict)
+      }
+    }
+    return freezeDecision(this.#native.evaluate(method, requestLines(headers),
+      path == null ? null : String(path), verdict))
+  }
+
+  #decide (method, origin, requestMethod, requestHeaders, privateNetwork, path, verdict) {
+    // The path only matters through the route it selects.
+    const routed = this.#hasRoutes && path != null
+    const route = routed ? this.#native.routeKey(String(path)) : -1
+    const key = DecisionCache.key(route, method, origin, requestMethod, requestHeaders, privateNetwork, verdict)
+    if (key !== null) {
+      const hit = this.#cache.get(key)
+      if (hit !== undefined) return hit
+    }
+    const decision = freezeDecision(this.#native.decide(method, origin, requestMethod, requestHeaders,
+      privateNetwork, routed ? String(path) : null, verdict))
+    if (key !== null) this.#cache.set(key, decision)
+    return decision
+  }
+}
+
+module.exports = { Policy, ConfigError, REQUEST_HEADER_NAMES }
