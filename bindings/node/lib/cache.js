@@ -11,12 +11,20 @@ const MAX_ENTRIES = 1024
 // Longer inputs (a hostile 4 KiB header list) are not worth a key.
 const MAX_KEY_LENGTH = 512
 
+const part = (value) => (value === undefined ? '.' : value.length + ':' + value)
+
 class DecisionCache {
   #entries = new Map()
 
-  /** The cache key, or null when the inputs are too large to cache. */
+  /**
+   * The cache key, or null when the inputs are too large to cache. Each
+   * part is length-prefixed, so no two inputs share a key whatever bytes
+   * they hold; absent parts are one character, keeping the common keys
+   * (an actual request: method and Origin) short to hash.
+   */
   static key (route, method, origin, requestMethod, requestHeaders, privateNetwork, verdict) {
-    const key = `${route}\u0000${method}\u0000${origin}\u0000${requestMethod}\u0000${requestHeaders}\u0000${privateNetwork}\u0000${verdict}`
+    const key = part(method) + part(origin) + part(requestMethod) + part(requestHeaders) +
+      part(privateNetwork) + (verdict === null ? '-' : verdict ? 'y' : 'n') + route
     return key.length > MAX_KEY_LENGTH ? null : key
   }
 
@@ -31,8 +39,11 @@ class DecisionCache {
   }
 }
 
-/** A decision shared by every request that gets it: frozen, all the way down. */
+const { prepareDecision } = require('./apply.js')
+
+/** A decision shared by every request that gets it: prepared for applying, frozen all the way down. */
 function freezeDecision (decision) {
+  prepareDecision(decision)
   for (const pair of decision.headers) Object.freeze(pair)
   Object.freeze(decision.headers)
   return Object.freeze(decision)

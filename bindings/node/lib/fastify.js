@@ -35,7 +35,7 @@ function unicorsFastify (fastify, options, done) {
   // Decides, applies the decision and either answers now or goes on.
   const decide = (request, reply, verdict, next) => {
     const decision = policy.evaluate(request.method, request.headers, pathOf(request.raw), verdict)
-    applyDecision(headersOf(reply), decision)
+    applyDecision(new ReplyHeaders(reply), decision)
     if (decision.status == null) return next()
     reply.code(decision.status)
     if (decision.status !== 204) reply.header('Content-Length', '0')
@@ -55,12 +55,11 @@ function unicorsFastify (fastify, options, done) {
 }
 
 /** A reply seen through the three header methods applyDecision uses. */
-function headersOf (reply) {
-  return {
-    getHeader: (name) => reply.getHeader(name),
-    setHeader: (name, value) => reply.header(name, value),
-    removeHeader: (name) => reply.removeHeader(name)
-  }
+class ReplyHeaders {
+  constructor (reply) { this.reply = reply }
+  getHeader (name) { return this.reply.getHeader(name) }
+  setHeader (name, value) { this.reply.header(name, value) }
+  removeHeader (name) { this.reply.removeHeader(name) }
 }
 
 // Not encapsulated (fastify-plugin): the hook covers the parent scope's routes.
