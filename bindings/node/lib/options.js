@@ -100,11 +100,36 @@ function fromPolicy (options) {
 /**
  * @returns {{ policy: Policy, check: null | ((origin: string|undefined, done: (allowed: boolean|null) => void) => void), disabled: boolean }}
  */
+// The options the adapters understand; fastify's plugin-level options that
+// do not change CORS answers are accepted as well. Anything else throws:
+// a typo (`origins`) must not silently mean the default, any origin.
+const KNOWN_OPTIONS = new Set(['policy', 'origin', 'methods', 'allowedHeaders', 'headers', 'exposedHeaders',
+  'credentials', 'maxAge', 'preflightContinue', 'optionsSuccessStatus', 'preflight', 'logLevel', 'prefix'])
+const UNSUPPORTED_OPTIONS = {
+  hook: 'unicors decides in onRequest, before the body is read',
+  strictPreflight: 'unicors always validates preflights strictly',
+  delegator: 'use an origin function, or a Policy with routes',
+  hideOptionsRoute: 'the OPTIONS * route is always hidden from schemas',
+  cacheControl: 'set Cache-Control in your own hook'
+}
+
+function checkOptionNames (options) {
+  for (const name of Object.keys(options)) {
+    if (KNOWN_OPTIONS.has(name)) continue
+    if (name in UNSUPPORTED_OPTIONS) {
+      throw new TypeError(`the CORS option "${name}" is not supported: ${UNSUPPORTED_OPTIONS[name]}`)
+    }
+    const near = [...KNOWN_OPTIONS].find((known) => known.toLowerCase().startsWith(name.toLowerCase().slice(0, 5)))
+    throw new TypeError(`unknown CORS option "${name}"${near ? ` (did you mean "${near}"?)` : ''}`)
+  }
+}
+
 function fromCorsOptions (options = {}, { defaultMethods = DEFAULT_METHODS, thisArg } = {}) {
   if (options === null || typeof options !== 'object') {
     throw new TypeError('CORS options must be an object (options delegates are not supported: ' +
       'use an origin function, or a Policy with routes)')
   }
+  checkOptionNames(options)
   if (options.policy !== undefined) return fromPolicy({ ...options, thisArg })
   const credentials = Boolean(options.credentials)
   const keys = {

@@ -158,3 +158,10 @@ test('decisions are frozen and cached answers equal fresh ones', () => {
   assert.equal(p.evaluate('OPTIONS', { origin: ORIGIN, 'access-control-request-method': 'PUT',
     'access-control-request-headers': hostile }).kind, 'rejected')
 })
+
+test('adapter options: a typo or an unsupported option throws instead of meaning "any origin"', async () => {
+  const { cors } = await import('unicors')
+  assert.throws(() => cors({ origins: [ORIGIN] }), /unknown CORS option "origins" \(did you mean "origin"\?\)/)
+  assert.throws(() => cors({ origin: [ORIGIN], strictPreflight: true }), /not supported/)
+  assert.equal(typeof cors({ origin: [ORIGIN], credentials: true, maxAge: 600 }), 'function')
+})
