@@ -81,7 +81,7 @@ impl fmt::Display for Value {
 }
 
 /// Every key a policy document's top level may hold (`routes` entries take
-/// the same keys but `routes`, plus `path`). Hosts that spell keys their
+/// the same keys but `routes`, plus `path`); `routes` and `path` come last. Hosts that spell keys their
 /// own way (JavaScript's camelCase) map them with this list.
 pub const POLICY_KEYS: &[&str] = &[
     "allow_origins",

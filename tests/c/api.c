@@ -817,19 +817,6 @@ static void test_bytes(const unicors_policy *policy)
 
 /* ---- a policy with several mistakes ---------------------------------------- */
 
-static int has_problem(const unicors_config_error *err, const char *code, const char *field)
-{
-    for (size_t i = 0; i < unicors_config_error_count(err); i++) {
-        unicors_problem p;
-        if (unicors_config_error_at(err, i, &p) == UNICORS_STATUS_OK && p.code &&
-            strcmp(p.code, code) == 0 && p.field_len == strlen(field) &&
-            memcmp(p.field, field, p.field_len) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 static void test_malformed_policy(void)
 {
     static const char doc[] = "{\"allow_origins\":[\"https://App.Example/\",\"*\"],"

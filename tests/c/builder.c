@@ -14,19 +14,6 @@
 #define U8(s) ((const uint8_t *)(s))
 #define KEY(s) U8(s), strlen(s)
 
-static int has_problem(const unicors_config_error *err, const char *code, const char *field)
-{
-    for (size_t i = 0; i < unicors_config_error_count(err); i++) {
-        unicors_problem p;
-        if (unicors_config_error_at(err, i, &p) == UNICORS_STATUS_OK && p.code &&
-            strcmp(p.code, code) == 0 && p.field_len == strlen(field) &&
-            memcmp(p.field, field, p.field_len) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 static unicors_bytes text(const char *s)
 {
     unicors_bytes b;

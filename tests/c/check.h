@@ -106,4 +106,18 @@ static inline unicors_header hdr(const char *name, const char *value)
     return h;
 }
 
+/* Whether a config error lists a problem with this code and field. */
+static inline int has_problem(const unicors_config_error *err, const char *code, const char *field)
+{
+    for (size_t i = 0; i < unicors_config_error_count(err); i++) {
+        unicors_problem p;
+        if (unicors_config_error_at(err, i, &p) == UNICORS_STATUS_OK && p.code &&
+            strcmp(p.code, code) == 0 && p.field_len == strlen(field) &&
+            memcmp(p.field, field, p.field_len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 #endif /* UNICORS_TEST_CHECK_H */

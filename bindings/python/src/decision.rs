@@ -134,18 +134,7 @@ impl Decision {
         py: Python<'py>,
         app_headers: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let merged = PyList::empty(py);
-        let mut vary = Vec::new();
-        for (name, value) in header_objects(app_headers)? {
-            let name_bytes = any_bytes(&name, "header names")?;
-            if is_cors_response_header(&name_bytes) {
-                continue;
-            }
-            if name_bytes.eq_ignore_ascii_case(b"vary") {
-                vary.push(any_bytes(&value, "header values")?.into_owned());
-            }
-            merged.append(PyTuple::new(py, [name, value])?)?;
-        }
+        let (merged, vary) = app_headers_kept(py, app_headers)?;
         for header in self.decision.headers() {
             merged.append((
                 PyBytes::new(py, header.name.as_lowercase_str().as_bytes()),
@@ -169,18 +158,7 @@ impl Decision {
         py: Python<'py>,
         app_headers: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let merged = PyList::empty(py);
-        let mut vary = Vec::new();
-        for (name, value) in header_objects(app_headers)? {
-            let name_bytes = any_bytes(&name, "header names")?;
-            if is_cors_response_header(&name_bytes) {
-                continue;
-            }
-            if name_bytes.eq_ignore_ascii_case(b"vary") {
-                vary.push(any_bytes(&value, "header values")?.into_owned());
-            }
-            merged.append(PyTuple::new(py, [name, value])?)?;
-        }
+        let (merged, vary) = app_headers_kept(py, app_headers)?;
         for header in self.decision.headers() {
             let value = String::from_utf8_lossy(&header.value);
             merged.append((header.name.as_str(), PyString::new(py, &value)))?;
@@ -223,6 +201,27 @@ impl Decision {
         text.push_str(&format!(" headers={}>", self.decision.headers().len()));
         text
     }
+}
+
+/// The app's header pairs without its CORS headers, as a new list, and the
+/// values of its `Vary` lines.
+fn app_headers_kept<'py>(
+    py: Python<'py>,
+    app_headers: &Bound<'py, PyAny>,
+) -> PyResult<(Bound<'py, PyList>, Vec<Vec<u8>>)> {
+    let kept = PyList::empty(py);
+    let mut vary = Vec::new();
+    for (name, value) in header_objects(app_headers)? {
+        let name_bytes = any_bytes(&name, "header names")?;
+        if is_cors_response_header(&name_bytes) {
+            continue;
+        }
+        if name_bytes.eq_ignore_ascii_case(b"vary") {
+            vary.push(any_bytes(&value, "header values")?.into_owned());
+        }
+        kept.append(PyTuple::new(py, [name, value])?)?;
+    }
+    Ok((kept, vary))
 }
 
 fn missing(wanted: Vary, values: &[Vec<u8>]) -> &'static str {

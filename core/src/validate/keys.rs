@@ -1,22 +1,10 @@
 //! The keys of a policy document, and "did you mean" hints for the rest.
 
-/// Every key a scope (top level or route) may hold, besides `routes` and `path`.
-pub(crate) const SCOPE_KEYS: &[&str] = &[
-    "allow_origins",
-    "allow_origin_regex",
-    "allow_null_origin",
-    "allow_methods",
-    "allow_headers",
-    "expose_headers",
-    "allow_credentials",
-    "max_age",
-    "allow_private_network",
-    "preflight_status",
-    "preflight_continue",
-    "rejected_preflight_status",
-    "dangerously_allow_insecure_origins",
-    "dangerously_allow_public_suffix_wildcards",
-];
+/// Every key a scope (top level or route) may hold, besides `routes` and
+/// `path`: the public list without its last two entries.
+pub(crate) const SCOPE_KEYS: &[&str] = crate::document::POLICY_KEYS
+    .split_at(crate::document::POLICY_KEYS.len() - 2)
+    .0;
 
 /// Option names of peer libraries that users carry over.
 const ALIASES: &[(&str, &str)] = &[
