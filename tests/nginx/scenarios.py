@@ -5,8 +5,8 @@ $unicors_reason, merging with the upstream's Vary, SSI subrequests."""
 
 import time
 
-from harness import (FORGED_ORIGIN, Nginx, Problems, acao, free_port, get,
-                     nginx_conf, preflight, upstream_server)
+from harness import (FORGED_ORIGIN, HttpError, Nginx, Problems, acao, build_request, free_port,
+                     get, nginx_conf, preflight, send_raw, upstream_server)
 
 APP = "https://app.example"
 EVIL = "https://evil.example"
@@ -205,6 +205,38 @@ def run_subrequests(port, results):
     results.record("subrequests (SSI include): one ACAO, Vary once", p)
 
 
+def run_hostile(port, results):
+    """Hostile requests (decisions.md caps, peers.md §2 DoS families): each
+    gets an HTTP answer (nginx's own 4xx when its buffers refuse the
+    request, else the module's classification), and the worker still serves
+    an ordinary request afterwards. The closing crash scan of the error logs
+    covers what a dead worker would leave there."""
+    p = Problems()
+    preflight_head = [(b"Origin", APP.encode()), (b"Access-Control-Request-Method", b"PUT")]
+    cases = {
+        "64 KiB Origin": [(b"Origin", b"https://" + b"a" * 65536 + b".example")],
+        "4,096 ACRH lines": preflight_head + [(b"Access-Control-Request-Headers", b"x-a")] * 4096,
+        "ACRH of 60 KiB commas": preflight_head + [(b"Access-Control-Request-Headers", b"," * 61440)],
+        "10,000 header lines": [(b"X-Junk", b"1")] * 10000 + [(b"Origin", APP.encode())],
+        "non-UTF-8 and NUL in the Origin": [(b"Origin", b"https://\xff\xfe\x00.example")],
+        "CR inside a header value": [(b"Origin", APP.encode() + b"\rX-Injected: 1")],
+    }
+    for label, headers in cases.items():
+        method = b"OPTIONS" if headers[:2] == preflight_head else b"GET"
+        try:
+            r = send_raw(port, build_request(method, b"/api/x", headers, b"localhost"))
+        except (OSError, HttpError) as error:
+            p.append(f"{label}: no HTTP response ({error!r})")
+            continue
+        acao = r.values(b"access-control-allow-origin")
+        p.expect(r.status < 500, f"{label}: status {r.status}")
+        p.expect(acao in ([], [APP.encode()]), f"{label}: ACAO {acao!r}")
+        p.expect(not r.values(b"x-injected"), f"{label}: a smuggled header came back")
+    r = get(port, "/api/x", APP)
+    expect_allowed(p, r, "an ordinary request after the hostile ones")
+    results.record("hostile requests: answered without a 5xx, nothing echoed, the worker still serves", p)
+
+
 def run_scenarios(server, results):
     port = server.port
     run_error_statuses(port, results)
@@ -214,3 +246,4 @@ def run_scenarios(server, results):
     run_variables(server, results)
     run_vary_merge(port, results)
     run_subrequests(port, results)
+    run_hostile(port, results)
