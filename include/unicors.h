@@ -639,6 +639,17 @@ const char *unicors_vary_missing(uint32_t vary_bits,
 const char *unicors_kind_str(uint32_t kind);
 
 /**
+ * Whether a response header name the app or an upstream set is a CORS
+ * response header (`Access-Control-*`, any case): drop those before
+ * applying a decision, so there is never a second or forged
+ * `Access-Control-Allow-Origin`. false for NULL or an invalid length.
+ *
+ * # Safety
+ * `name` must point to `name_len` readable bytes (NULL only with length 0).
+ */
+bool unicors_is_cors_response_header(const uint8_t *name, size_t name_len);
+
+/**
  * Builds a policy from a document (TOML or JSON bytes, UTF-8).
  *
  * On success writes the policy to `*policy_out` (and NULL to `*error_out`

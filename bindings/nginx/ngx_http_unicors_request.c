@@ -346,10 +346,7 @@ ngx_http_unicors_drop_app_headers(ngx_list_t *headers)
     for (part = &headers->part; part; part = part->next) {
         h = part->elts;
         for (i = 0; i < part->nelts; i++) {
-            if (h[i].key.len >= sizeof("Access-Control-") - 1
-                && ngx_strncasecmp(h[i].key.data, (u_char *) "Access-Control-",
-                                   sizeof("Access-Control-") - 1) == 0)
-            {
+            if (unicors_is_cors_response_header(h[i].key.data, h[i].key.len)) {
                 h[i].hash = 0;
             }
         }

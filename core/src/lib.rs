@@ -95,5 +95,5 @@ pub use policy::{Policy, lint, read_document};
 pub use problem::{ConfigError, Problem, ProblemCode, Severity};
 pub use reason::Reason;
 pub use request::{PairIter, REQUEST_HEADER_NAMES, Request};
-pub use response_header::{HeaderName, ResponseHeader};
+pub use response_header::{HeaderName, ResponseHeader, is_cors_response_header};
 pub use vary::{Vary, VaryName};

@@ -65,6 +65,16 @@ impl HeaderName {
     }
 }
 
+/// Whether a response header an app (or an upstream) set is a CORS
+/// response header (`Access-Control-*`, any case): hosts that can list a
+/// response's headers drop these before applying a decision, so the
+/// decision's are the only ones — never a second or forged
+/// `Access-Control-Allow-Origin`.
+pub fn is_cors_response_header(name: &[u8]) -> bool {
+    const PREFIX: &[u8] = b"access-control-";
+    name.len() >= PREFIX.len() && name[..PREFIX.len()].eq_ignore_ascii_case(PREFIX)
+}
+
 impl fmt::Display for HeaderName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -91,5 +101,22 @@ impl ResponseHeader<'_> {
     /// never fails in practice; it returns `None` rather than panic.
     pub fn value_str(&self) -> Option<&str> {
         std::str::from_utf8(&self.value).ok()
+    }
+}
+
+#[cfg(test)]
+mod cors_response_header_tests {
+    use super::*;
+
+    #[test]
+    fn every_emitted_name_and_any_case_of_the_prefix() {
+        for name in HeaderName::ALL {
+            assert!(is_cors_response_header(name.as_str().as_bytes()));
+            assert!(is_cors_response_header(name.as_lowercase_str().as_bytes()));
+        }
+        assert!(is_cors_response_header(b"ACCESS-CONTROL-X"));
+        assert!(!is_cors_response_header(b"Access-Control"));
+        assert!(!is_cors_response_header(b"Vary"));
+        assert!(!is_cors_response_header(b""));
     }
 }

@@ -76,3 +76,18 @@ fn raw<'a>(ptr: *const u8, len: usize) -> &'a [u8] {
     // as long as the array.
     unsafe { std::slice::from_raw_parts(ptr, len) }
 }
+
+/// Whether a response header name the app or an upstream set is a CORS
+/// response header (`Access-Control-*`, any case): drop those before
+/// applying a decision, so there is never a second or forged
+/// `Access-Control-Allow-Origin`. false for NULL or an invalid length.
+///
+/// # Safety
+/// `name` must point to `name_len` readable bytes (NULL only with length 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn unicors_is_cors_response_header(name: *const u8, name_len: usize) -> bool {
+    crate::boundary::guard(false, || {
+        // SAFETY: per the contract.
+        unsafe { bytes(name, name_len) }.is_ok_and(unicors::is_cors_response_header)
+    })
+}

@@ -1,6 +1,6 @@
 /*
  * The policy builder (a file plus keys set one by one, as nginx
- * directives describe a policy) and the Vary helpers of the C ABI:
+ * directives describe a policy) and the response helpers of the C ABI:
  * overlay rules, every problem reported at once with its field, NULL and
  * odd arguments, and what unicors_vary_missing appends.
  *
@@ -212,6 +212,14 @@ static void test_vary_missing(void)
     CHECK_STR(unicors_vary_missing(origin, lines, 1), "Origin");
     /* Unknown bits are ignored. */
     CHECK_STR(unicors_vary_missing(0xff0u | origin, NULL, 0), "Origin");
+
+    /* Which app headers a host drops before applying a decision. */
+    CHECK(unicors_is_cors_response_header(U8("Access-Control-Allow-Origin"), 27));
+    CHECK(unicors_is_cors_response_header(U8("access-control-x"), 16));
+    CHECK(!unicors_is_cors_response_header(U8("Vary"), 4));
+    CHECK(!unicors_is_cors_response_header(U8("Access-Control"), 14));
+    CHECK(!unicors_is_cors_response_header(NULL, 3));
+    CHECK(!unicors_is_cors_response_header(NULL, 0));
 
     /* A decision's bits match its Vary string. */
     static const char doc[] = "{\"allow_origins\":[\"https://a.example\"]}";

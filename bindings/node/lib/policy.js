@@ -16,6 +16,8 @@ const { DecisionCache, freezeDecision } = require('./cache.js')
 
 const REQUEST_HEADER_NAMES = Object.freeze(native.requestHeaderNames())
 const WANTED = new Set(REQUEST_HEADER_NAMES)
+// The core's names, in its order: origin, then the three preflight headers.
+const [ORIGIN, REQUEST_METHOD, REQUEST_HEADERS, PRIVATE_NETWORK] = REQUEST_HEADER_NAMES
 
 /** A policy with problems: `errors` (and `warnings`) list every one. */
 class ConfigError extends Error {
@@ -138,10 +140,10 @@ class Policy {
     method = String(method)
     const verdict = originAllowed == null ? null : Boolean(originAllowed)
     if (isHeadersObject(headers)) {
-      const origin = single(headers.origin)
-      const requestMethod = single(headers['access-control-request-method'])
-      const requestHeaders = single(headers['access-control-request-headers'])
-      const privateNetwork = single(headers['access-control-request-private-network'])
+      const origin = single(headers[ORIGIN])
+      const requestMethod = single(headers[REQUEST_METHOD])
+      const requestHeaders = single(headers[REQUEST_HEADERS])
+      const privateNetwork = single(headers[PRIVATE_NETWORK])
       if (origin !== null && requestMethod !== null && requestHeaders !== null && privateNetwork !== null) {
         return this.#decide(method, origin, requestMethod, requestHeaders, privateNetwork, path, verdict)
       }

@@ -7,12 +7,14 @@ use unicors::{Kind, Vary};
 
 use crate::convert::{any_bytes, header_objects};
 
-/// Response header names an adapter drops from the app's response: the
-/// decision's own headers replace them (never a second or forged
-/// `Access-Control-Allow-Origin`).
-fn is_cors_response_header(name: &[u8]) -> bool {
-    const PREFIX: &[u8] = b"access-control-";
-    name.len() >= PREFIX.len() && name[..PREFIX.len()].eq_ignore_ascii_case(PREFIX)
+/// Whether a response header the app set is a CORS response header, which
+/// adapters drop before applying a decision (`unicors::is_cors_response_header`).
+#[pyfunction]
+pub(crate) fn is_cors_response_header(name: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(unicors::is_cors_response_header(&any_bytes(
+        name,
+        "header names",
+    )?))
 }
 
 /// The decision for one request: its kind, the status to answer with now
@@ -213,7 +215,7 @@ fn app_headers_kept<'py>(
     let mut vary = Vec::new();
     for (name, value) in header_objects(app_headers)? {
         let name_bytes = any_bytes(&name, "header names")?;
-        if is_cors_response_header(&name_bytes) {
+        if unicors::is_cors_response_header(&name_bytes) {
             continue;
         }
         if name_bytes.eq_ignore_ascii_case(b"vary") {

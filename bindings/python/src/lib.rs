@@ -19,6 +19,7 @@ pub use problems::{ConfigError, Problem};
 fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     module.add("REQUEST_HEADER_NAMES", unicors::REQUEST_HEADER_NAMES)?;
+    module.add_function(wrap_pyfunction!(decision::is_cors_response_header, module)?)?;
     module.add_class::<Policy>()?;
     module.add_class::<Decision>()?;
     module.add_class::<Problem>()?;

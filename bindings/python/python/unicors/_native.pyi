@@ -7,6 +7,8 @@ from typing import Literal, Optional, Union, final
 __version__: str
 REQUEST_HEADER_NAMES: list[str]
 
+def is_cors_response_header(name: Union[str, bytes]) -> bool: ...
+
 _Text = Union[str, bytes]
 _Headers = Union[Iterable[tuple[_Text, _Text]], Mapping[_Text, _Text]]
 _Kind = Literal["not_cors", "preflight", "actual", "rejected"]

@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 
+from .._native import is_cors_response_header
 from ..wsgi import decide
 from .settings import covered, origin_check, policy_from_settings
 
@@ -25,7 +26,7 @@ __all__ = ["CorsMiddleware"]
 
 def _apply(response: Any, decision: Any) -> Any:
     headers = response.headers
-    for name in [n for n in headers if n.lower().startswith("access-control-")]:
+    for name in [n for n in headers if is_cors_response_header(n)]:
         del headers[name]
     for name, value in decision.headers:
         headers[name] = value
