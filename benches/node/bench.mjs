@@ -8,7 +8,7 @@
 //
 // (run by benches/node/run.sh, which installs the pinned peers first). Cost =
 // time per call of the layer minus the same harness with a bare handler,
-// paired per repetition; medians with min–max.
+// paired per repetition; medians with min–max, and ratios per repetition.
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
@@ -138,16 +138,23 @@ const runners = {
   }
 }
 
+// Every subject of every group is timed in each repetition, one after the
+// other, so that the ratios the report takes per repetition compare
+// measurements made moments apart (this machine's load drifts).
+const groups = { express, http, fastify }
 const results = {}
-for (const [group, subjects] of Object.entries({ express, http, fastify })) {
-  for (const kind of Object.keys(KINDS)) {
-    const costs = Object.fromEntries(Object.keys(subjects).filter((s) => s !== 'bare').map((s) => [s, []]))
-    for (let r = 0; r < REPEAT; r++) {
+for (const kind of Object.keys(KINDS)) {
+  for (let r = 0; r < REPEAT; r++) {
+    for (const [group, subjects] of Object.entries(groups)) {
       const bare = timePerCall(runners[group](subjects.bare, kind), MS)
-      for (const name of Object.keys(costs)) costs[name].push(timePerCall(runners[group](subjects[name], kind), MS) - bare)
+      for (const name of Object.keys(subjects).filter((s) => s !== 'bare')) {
+        (results[`${group}|${name}|${kind}`] ??= []).push(timePerCall(runners[group](subjects[name], kind), MS) - bare)
+      }
     }
-    for (const [name, values] of Object.entries(costs)) {
-      results[`${group}|${name}|${kind}`] = values
+  }
+  for (const [group, subjects] of Object.entries(groups)) {
+    for (const name of Object.keys(subjects).filter((s) => s !== 'bare')) {
+      const values = results[`${group}|${name}|${kind}`]
       const sorted = [...values].sort((x, y) => x - y)
       console.log(`${group.padEnd(8)} ${name.padEnd(18)} ${LABELS[kind].padEnd(24)} ${sorted[sorted.length >> 1].toFixed(0).padStart(7)} ns (${sorted[0].toFixed(0)}–${sorted[sorted.length - 1].toFixed(0)})`)
     }

@@ -3,7 +3,11 @@
 # middleware, node:http handle() and fastify hook next to the `cors` package
 # and @fastify/cors, called directly in one process, one run.
 #
-#   bash benches/node/run.sh           # ~2 min; REPEAT=15 MS=200
+#   bash benches/node/run.sh           # ~5 min; REPEAT=15 MS=200
+#
+# Pin it to one CPU on a shared machine (taskset -c 1 bash ...): every
+# subject is timed in each repetition and the ratios are taken per
+# repetition, but migrations still widen the spread.
 #
 # Builds the addon and installs the pinned peers (bindings/node's
 # devDependencies) when missing.
@@ -16,3 +20,6 @@ OUT="$ROOT/target/unicors-bench/node"
 mkdir -p "$OUT"
 node "$ROOT/benches/node/bench.mjs" --repeat "${REPEAT:-15}" --ms "${MS:-200}" --json "$OUT/results.json" | tee "$OUT/results.txt"
 node "$ROOT/benches/node/report.mjs" "$OUT/results.json"
+echo
+echo "The crossing (ns per call):"
+node "$ROOT/benches/node/crossing.mjs" --repeat "${REPEAT:-15}" --ms "${MS:-200}" | tee "$OUT/crossing.txt"

@@ -13,19 +13,10 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class NativePolicy {
   /** The policy's warnings (camelCase fields when built from options). */
   warnings(): Array<Problem>
+  /** The policy's number for `decideFast` (valid while this object lives). */
+  id(): number
   /** Whether the policy has routes (if not, the path never matters). */
   hasRoutes(): boolean
-  /**
-   * Which part of the policy decides `path`: -1 for the top level, `i`
-   * for `routes[i]` — the JS side caches decisions under it.
-   */
-  routeKey(path: string): number
-  /**
-   * Decides one request given just the four CORS request headers (each
-   * undefined when absent; repeated lines already joined with `, ` as
-   * Node does): the cheapest crossing.
-   */
-  decide(method: string, origin?: string | undefined | null, requestMethod?: string | undefined | null, requestHeaders?: string | undefined | null, privateNetwork?: string | undefined | null, path?: string | undefined | null, originAllowed?: boolean | undefined | null): Decision
   /**
    * Decides one request. `headers` is flat: `[name, value, name, value,
    * …]`, latin-1 strings as Node hands them over (any other text is
@@ -63,6 +54,24 @@ export interface Decision {
   reason?: string
   /** A one-line explanation of a rejection (no request bytes), or null. */
   reasonMessage?: string
+  /**
+   * The CORS headers (lowercase) to remove from a response the decision
+   * is applied to, if there: the JS side keeps them out of sight.
+   */
+  headersToClear: Array<string>
+}
+
+/** The tables behind `decideFast`'s numbers. */
+export declare function decisionTables(): DecisionTables
+
+/** The core's tables that `decideFast` answers index into. */
+export interface DecisionTables {
+  /** Every rejection reason as `[code, message]`, by index. */
+  reasons: Array<Array<string>>
+  /** The Vary names to append, joined with `", "`, by Vary bits. */
+  vary: Array<string>
+  /** The CORS response header names (conventional case), by index (bit). */
+  headerNames: Array<string>
 }
 
 /** One problem found in a policy. */
@@ -84,13 +93,6 @@ export interface Problem {
  * passes only these lines across.
  */
 export declare function requestHeaderNames(): Array<string>
-
-/**
- * The CORS response header names (conventional case): the adapters remove
- * these from a response before applying a decision, since a Node response
- * cannot be asked which headers it holds without more API.
- */
-export declare function responseHeaderNames(): Array<string>
 
 /**
  * The names of `vary` (a decision's `vary`) that the response's existing

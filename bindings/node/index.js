@@ -840,6 +840,6 @@ module.exports.buildFromFile = nativeBinding.buildFromFile
 module.exports.buildFromJson = nativeBinding.buildFromJson
 module.exports.buildFromOptions = nativeBinding.buildFromOptions
 module.exports.buildFromToml = nativeBinding.buildFromToml
+module.exports.decisionTables = nativeBinding.decisionTables
 module.exports.requestHeaderNames = nativeBinding.requestHeaderNames
-module.exports.responseHeaderNames = nativeBinding.responseHeaderNames
 module.exports.varyToAppend = nativeBinding.varyToAppend

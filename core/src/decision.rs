@@ -150,6 +150,36 @@ impl<'a> Decision<'a> {
         (self.present & (1 << name as u8) != 0).then(|| self.value(name))
     }
 
+    /// The CORS response headers this decision does not set but a host must
+    /// remove from the app's response when applying it, because a browser
+    /// would read them: with no `Access-Control-Allow-Origin`,
+    /// that header and `Access-Control-Allow-Credentials` (the rest are
+    /// inert without it); with one, the others a browser reads on this kind
+    /// of response (a preflight's credentials, methods, headers, max age and
+    /// private network; an actual response's credentials and exposed
+    /// headers). A host that rebuilds the header list may instead drop every
+    /// CORS header ([`is_cors_response_header`](crate::is_cors_response_header));
+    /// a host that can only look names up (Node) checks just these.
+    pub fn headers_to_clear(&self) -> impl Iterator<Item = HeaderName> + '_ {
+        use HeaderName::*;
+        let read: &'static [HeaderName] = if self.header(AllowOrigin).is_none() {
+            &[AllowOrigin, AllowCredentials]
+        } else if self.kind == Kind::Preflight {
+            &[
+                AllowCredentials,
+                AllowMethods,
+                AllowHeaders,
+                MaxAge,
+                AllowPrivateNetwork,
+            ]
+        } else {
+            &[AllowCredentials, ExposeHeaders]
+        };
+        read.iter()
+            .copied()
+            .filter(|&name| self.header(name).is_none())
+    }
+
     /// The names to append to the response's `Vary`.
     pub fn vary(&self) -> Vary {
         self.vary
@@ -230,5 +260,42 @@ mod tests {
         );
         assert_eq!(decision.header(HeaderName::MaxAge), Some(&b"600"[..]));
         assert_eq!(decision.header(HeaderName::ExposeHeaders), None);
+    }
+
+    fn cleared(decision: &Decision<'_>) -> Vec<HeaderName> {
+        decision.headers_to_clear().collect()
+    }
+
+    #[test]
+    fn headers_to_clear_are_what_a_browser_would_read_and_the_decision_does_not_set() {
+        use HeaderName::*;
+        // No ACAO: a forged one (and its credentials flag) must go.
+        let rejected = Decision::new(Kind::Rejected, Vary::EMPTY);
+        assert_eq!(cleared(&rejected), [AllowOrigin, AllowCredentials]);
+        let not_cors = Decision::new(Kind::NotCors, Vary::EMPTY);
+        assert_eq!(cleared(&not_cors), [AllowOrigin, AllowCredentials]);
+
+        let mut actual = Decision::new(Kind::Actual, Vary::EMPTY);
+        actual.push(AllowOrigin, Cow::Borrowed(b"https://a.example"));
+        assert_eq!(cleared(&actual), [AllowCredentials, ExposeHeaders]);
+        actual.push(AllowCredentials, Cow::Borrowed(b"true"));
+        actual.push(ExposeHeaders, Cow::Borrowed(b"x-id"));
+        assert_eq!(cleared(&actual), []);
+
+        let mut preflight = Decision::new(Kind::Preflight, Vary::EMPTY);
+        preflight.push(AllowOrigin, Cow::Borrowed(b"https://a.example"));
+        preflight.push(AllowMethods, Cow::Borrowed(b"PUT"));
+        assert_eq!(
+            cleared(&preflight),
+            [AllowCredentials, AllowHeaders, MaxAge, AllowPrivateNetwork]
+        );
+        // Never one the decision sets.
+        for decision in [&rejected, &not_cors, &actual, &preflight] {
+            assert!(
+                decision
+                    .headers_to_clear()
+                    .all(|n| decision.header(n).is_none())
+            );
+        }
     }
 }

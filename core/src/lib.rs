@@ -89,7 +89,7 @@ mod vary;
 
 pub use decision::Decision;
 pub use document::{Format, Value};
-pub use header_text::header_text_bytes;
+pub use header_text::{header_text_bytes, header_utf16_bytes};
 pub use kind::Kind;
 pub use policy::{Policy, lint, read_document};
 pub use problem::{ConfigError, Problem, ProblemCode, Severity};

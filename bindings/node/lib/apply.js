@@ -2,16 +2,20 @@
 /**
  * Applying a decision to a Node response with only `statusCode`,
  * `getHeader`, `setHeader`, `removeHeader` and `end`: the decision's
- * headers are set (replacing any of the same name), every other CORS
- * response header already there is removed (never a stale or forged
- * Access-Control-Allow-Origin), and the decision's Vary names the response
- * does not list yet are appended (the core says which).
+ * headers are set (replacing any of the same name), the CORS headers a
+ * browser would read that it does not set are removed if there (never a
+ * stale or forged Access-Control-Allow-Origin; the core says which), and
+ * the decision's Vary names the response does not list yet are appended
+ * (the core says which).
+ *
+ * Names are set in lowercase (as HTTP/2 requires and fastify does anyway):
+ * Node stores headers under the lowercase name, so a lowercase name costs
+ * it no conversion.
  */
 
 const native = require('../index.js')
 
-const RESPONSE_HEADER_NAMES = Object.freeze(native.responseHeaderNames())
-const STALE = Symbol('unicors.stale')
+const PREPARED = Symbol('unicors.prepared')
 
 // What the core said to append for (decision Vary, the response's Vary):
 // apps set the same few Vary values, so the crossing is made once per pair.
@@ -30,14 +34,18 @@ function varyToAppend (vary, existing) {
 }
 
 /**
- * Gives a decision (before it is frozen and cached) the CORS header names it
- * does not set, so applying it removes just those.
+ * Gives a decision (before it is frozen and cached) what applying it needs:
+ * its header names in lowercase with their values, and `clear`, the
+ * lowercase names of the CORS headers the core says to remove if there
+ * (the ones a browser would read that the decision does not set).
  */
-function prepareDecision (decision) {
-  const set = new Set(decision.headers.map(([name]) => name.toLowerCase()))
-  // Lowercase: Node's getHeader/removeHeader lowercase the name on every call.
-  Object.defineProperty(decision, STALE, {
-    value: Object.freeze(RESPONSE_HEADER_NAMES.map((name) => name.toLowerCase()).filter((name) => !set.has(name)))
+function prepareDecision (decision, clear) {
+  Object.defineProperty(decision, PREPARED, {
+    value: Object.freeze({
+      names: Object.freeze(decision.headers.map(([name]) => name.toLowerCase())),
+      values: Object.freeze(decision.headers.map(([, value]) => value)),
+      clear: Object.freeze([...clear])
+    })
   })
   return decision
 }
@@ -49,24 +57,32 @@ function existingVary (value) {
 
 /** Sets the decision's headers and Vary on `res` (Node's or fastify's reply). */
 function applyDecision (res, decision) {
-  // A lookup is much cheaper than a removal: remove only what is there.
-  for (const name of decision[STALE] ?? RESPONSE_HEADER_NAMES) {
-    if (res.getHeader(name) !== undefined) res.removeHeader(name)
+  const { names, values, clear } = decision[PREPARED]
+  // A look-up is much cheaper than a removal: remove only what is there.
+  for (let i = 0; i < clear.length; i++) {
+    if (res.getHeader(clear[i]) !== undefined) res.removeHeader(clear[i])
   }
-  for (const [name, value] of decision.headers) res.setHeader(name, value)
+  for (let i = 0; i < names.length; i++) res.setHeader(names[i], values[i])
   if (decision.vary) {
-    const existing = existingVary(res.getHeader('vary'))
-    const missing = existing.length === 0 ? decision.vary : varyToAppend(decision.vary, existing)
-    if (missing) res.setHeader('Vary', existing.length === 0 ? missing : `${existing.join(', ')}, ${missing}`)
+    const existing = res.getHeader('vary')
+    const lines = existing === undefined ? [] : existingVary(existing)
+    if (lines.length === 0) {
+      res.setHeader('vary', decision.vary)
+    } else {
+      const missing = varyToAppend(decision.vary, lines)
+      if (missing) res.setHeader('vary', `${lines.join(', ')}, ${missing}`)
+    }
   }
 }
 
-/** Ends `res` as the decision's answer-now response (a preflight): no body. */
+/**
+ * Ends `res` (a Node ServerResponse) as the decision's answer-now response
+ * (a preflight): no body, for which Node itself sends `Content-Length: 0`.
+ */
 function answerNow (res, decision) {
   applyDecision(res, decision)
   res.statusCode = decision.status
-  if (decision.status !== 204) res.setHeader('Content-Length', '0')
   res.end()
 }
 
-module.exports = { applyDecision, answerNow, prepareDecision, RESPONSE_HEADER_NAMES }
+module.exports = { applyDecision, answerNow, prepareDecision }

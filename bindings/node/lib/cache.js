@@ -1,52 +1,88 @@
 'use strict'
 /**
- * A small cache of decisions the core computed, keyed by everything a
- * decision depends on (route, method, the four CORS request headers, the
- * host's verdict): most traffic repeats a handful of origins and methods,
- * so most requests never cross into the addon. decisions.md allows caching
- * what the core answered; nothing here decides anything.
+ * Two small caches of what the core answered, so that most requests cost a
+ * few Map look-ups and no crossing (decisions.md allows caching what the
+ * core computed; nothing here decides anything):
+ *
+ * - `RequestCache`: request inputs → decision, for policies without routes
+ *   (with routes, the path would have to be part of the key).
+ * - `AnswerCache`: the core's answer string → the frozen decision, so each
+ *   distinct answer becomes an object once (a flood of hostile requests
+ *   gets the same few answers).
+ *
+ * Both are bounded: full, they start again empty (a flood of one-off keys
+ * only costs the crossing it would have cost anyway).
  */
 
 const MAX_ENTRIES = 1024
-// Longer inputs (a hostile 4 KiB header list) are not worth a key.
-const MAX_KEY_LENGTH = 512
+// Longer inputs (a hostile 4 KiB header list) are not worth hashing.
+const MAX_KEY_LENGTH = 256
 
-const part = (value) => (value === undefined ? '.' : value.length + ':' + value)
+const tooLong = (text) => text !== undefined && text.length > MAX_KEY_LENGTH
 
-class DecisionCache {
-  #entries = new Map()
+/** Which slot a verdict (null, true or false) takes. */
+const verdictSlot = (verdict) => (verdict === null ? 0 : verdict ? 1 : 2)
+const slots = () => [undefined, undefined, undefined]
 
-  /**
-   * The cache key, or null when the inputs are too large to cache. Each
-   * part is length-prefixed, so no two inputs share a key whatever bytes
-   * they hold; absent parts are one character, keeping the common keys
-   * (an actual request: method and Origin) short to hash.
-   */
-  static key (route, method, origin, requestMethod, requestHeaders, privateNetwork, verdict) {
-    const key = part(method) + part(origin) + part(requestMethod) + part(requestHeaders) +
-      part(privateNetwork) + (verdict === null ? '-' : verdict ? 'y' : 'n') + route
-    return key.length > MAX_KEY_LENGTH ? null : key
+class RequestCache {
+  // method → Origin → { plain, preflight }: `plain` holds the decisions of
+  // requests without preflight headers by verdict slot; `preflight` is a
+  // trie of Maps over request method, request headers and private network
+  // (undefined for an absent header) ending in verdict slots. A look-up
+  // hashes only strings Node already holds, and builds no key.
+  #root = new Map()
+  #size = 0
+
+  get (method, origin, requestMethod, requestHeaders, privateNetwork, verdict) {
+    if (tooLong(origin) || tooLong(requestHeaders)) return undefined // never hashed, never stored
+    const byOrigin = this.#root.get(method)
+    const entry = byOrigin && byOrigin.get(origin)
+    if (entry === undefined) return undefined
+    if (requestMethod === undefined && requestHeaders === undefined && privateNetwork === undefined) {
+      return entry.plain[verdictSlot(verdict)]
+    }
+    const byHeaders = entry.preflight.get(requestMethod)
+    const byNetwork = byHeaders && byHeaders.get(requestHeaders)
+    const leaf = byNetwork && byNetwork.get(privateNetwork)
+    return leaf && leaf[verdictSlot(verdict)]
   }
 
-  get (key) {
-    return this.#entries.get(key)
-  }
-
-  /** First in, first out: a hit costs one lookup, and a flood of one-off keys only cycles the cache. */
-  set (key, decision) {
-    if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value)
-    this.#entries.set(key, decision)
+  set (method, origin, requestMethod, requestHeaders, privateNetwork, verdict, decision) {
+    if (tooLong(origin) || tooLong(requestHeaders)) return
+    if (this.#size >= MAX_ENTRIES) {
+      this.#root.clear()
+      this.#size = 0
+    }
+    const byOrigin = child(this.#root, method, () => new Map())
+    const entry = child(byOrigin, origin, () => ({ plain: slots(), preflight: new Map() }))
+    let leaf = entry.plain
+    if (requestMethod !== undefined || requestHeaders !== undefined || privateNetwork !== undefined) {
+      const byHeaders = child(entry.preflight, requestMethod, () => new Map())
+      leaf = child(child(byHeaders, requestHeaders, () => new Map()), privateNetwork, slots)
+    }
+    leaf[verdictSlot(verdict)] = decision
+    this.#size++
   }
 }
 
-const { prepareDecision } = require('./apply.js')
-
-/** A decision shared by every request that gets it: prepared for applying, frozen all the way down. */
-function freezeDecision (decision) {
-  prepareDecision(decision)
-  for (const pair of decision.headers) Object.freeze(pair)
-  Object.freeze(decision.headers)
-  return Object.freeze(decision)
+/** `map`'s value for `key`, made by `make` if missing. */
+function child (map, key, make) {
+  let value = map.get(key)
+  if (value === undefined) map.set(key, (value = make()))
+  return value
 }
 
-module.exports = { DecisionCache, freezeDecision }
+class AnswerCache {
+  #answers = new Map()
+
+  get (answer) {
+    return this.#answers.get(answer)
+  }
+
+  set (answer, decision) {
+    if (this.#answers.size >= MAX_ENTRIES) this.#answers.clear()
+    this.#answers.set(answer, decision)
+  }
+}
+
+module.exports = { RequestCache, AnswerCache }

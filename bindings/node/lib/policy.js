@@ -12,7 +12,8 @@
  */
 
 const native = require('../index.js')
-const { DecisionCache, freezeDecision } = require('./cache.js')
+const { RequestCache } = require('./cache.js')
+const { decisionOf, freezeObject } = require('./answer.js')
 
 const REQUEST_HEADER_NAMES = Object.freeze(native.requestHeaderNames())
 const WANTED = new Set(REQUEST_HEADER_NAMES)
@@ -86,10 +87,17 @@ function single (value) {
   return Array.isArray(value) ? null : String(value)
 }
 
+// A character beyond latin-1. V8 answers this in constant time for the
+// one-byte strings Node's HTTP parser makes (no such character can be in
+// them), so the crossing can copy those strings byte for byte.
+const BEYOND_LATIN1 = /[^\u0000-\u00ff]/
+const fitsLatin1 = (text) => text === undefined || !BEYOND_LATIN1.test(text)
+
 class Policy {
   #native
-  #hasRoutes
-  #cache = new DecisionCache()
+  #id
+  // Without routes the path never matters, so requests can be cached.
+  #requests
 
   /**
    * @param {object} options the policy keys in camelCase (`allowOrigins`,
@@ -104,7 +112,8 @@ class Policy {
       }
       this.#native = unwrap(native.buildFromOptions(options))
     }
-    this.#hasRoutes = this.#native.hasRoutes()
+    this.#id = this.#native.id()
+    this.#requests = this.#native.hasRoutes() ? null : new RequestCache()
     Object.freeze(this)
   }
 
@@ -148,23 +157,37 @@ class Policy {
         return this.#decide(method, origin, requestMethod, requestHeaders, privateNetwork, path, verdict)
       }
     }
-    return freezeDecision(this.#native.evaluate(method, requestLines(headers),
+    return freezeObject(this.#native.evaluate(method, requestLines(headers),
       path == null ? null : String(path), verdict))
   }
 
   #decide (method, origin, requestMethod, requestHeaders, privateNetwork, path, verdict) {
-    // The path only matters through the route it selects.
-    const routed = this.#hasRoutes && path != null
-    const route = routed ? this.#native.routeKey(String(path)) : -1
-    const key = DecisionCache.key(route, method, origin, requestMethod, requestHeaders, privateNetwork, verdict)
-    if (key !== null) {
-      const hit = this.#cache.get(key)
-      if (hit !== undefined) return hit
+    const requests = this.#requests
+    if (requests === null) {
+      return this.#cross(method, origin, requestMethod, requestHeaders, privateNetwork,
+        path == null ? undefined : String(path), verdict)
     }
-    const decision = freezeDecision(this.#native.decide(method, origin, requestMethod, requestHeaders,
-      privateNetwork, routed ? String(path) : null, verdict))
-    if (key !== null) this.#cache.set(key, decision)
+    let decision = requests.get(method, origin, requestMethod, requestHeaders, privateNetwork, verdict)
+    if (decision === undefined) {
+      decision = this.#cross(method, origin, requestMethod, requestHeaders, privateNetwork, undefined, verdict)
+      requests.set(method, origin, requestMethod, requestHeaders, privateNetwork, verdict, decision)
+    }
     return decision
+  }
+
+  /** One crossing with just the four CORS request header values. */
+  #cross (method, origin, requestMethod, requestHeaders, privateNetwork, path, verdict) {
+    const latin1 = fitsLatin1(method) && fitsLatin1(origin) && fitsLatin1(requestMethod) &&
+      fitsLatin1(requestHeaders) && fitsLatin1(privateNetwork) && fitsLatin1(path)
+    const answer = native.decideFast(this.#id, method, origin, requestMethod, requestHeaders, privateNetwork, path,
+      verdict === null ? undefined : verdict, latin1)
+    if (answer !== null) return decisionOf(answer)
+    // The core emitted a byte the answer string cannot carry (it never
+    // does): take the general crossing, which has no such limit.
+    const lines = []
+    const values = [origin, requestMethod, requestHeaders, privateNetwork]
+    for (let i = 0; i < values.length; i++) if (values[i] !== undefined) lines.push(REQUEST_HEADER_NAMES[i], values[i])
+    return freezeObject(this.#native.evaluate(method, lines, path ?? null, verdict))
   }
 }
 

@@ -18,6 +18,9 @@ pub struct Decision {
     pub reason: Option<&'static str>,
     /// A one-line explanation of a rejection (no request bytes), or null.
     pub reason_message: Option<&'static str>,
+    /// The CORS headers (lowercase) to remove from a response the decision
+    /// is applied to, if there: the JS side keeps them out of sight.
+    pub headers_to_clear: Vec<&'static str>,
 }
 
 impl From<unicors::Decision<'_>> for Decision {
@@ -37,19 +40,12 @@ impl From<unicors::Decision<'_>> for Decision {
             vary: decision.vary().as_str(),
             reason: decision.reason().map(|r| r.code()),
             reason_message: decision.reason().map(|r| r.message()),
+            headers_to_clear: decision
+                .headers_to_clear()
+                .map(|name| name.as_lowercase_str())
+                .collect(),
         }
     }
-}
-
-/// The CORS response header names (conventional case): the adapters remove
-/// these from a response before applying a decision, since a Node response
-/// cannot be asked which headers it holds without more API.
-#[napi(catch_unwind)]
-pub fn response_header_names() -> Vec<&'static str> {
-    unicors::HeaderName::ALL
-        .iter()
-        .map(|h| h.as_str())
-        .collect()
 }
 
 /// The names of `vary` (a decision's `vary`) that the response's existing
@@ -64,4 +60,34 @@ pub fn vary_to_append(vary: String, existing: Vec<String>) -> &'static str {
     unicors::Vary::from_names(&vary)
         .missing_from(existing.iter().map(|value| &value[..]))
         .as_str()
+}
+
+/// The core's tables that `decideFast` answers index into.
+#[napi(object, object_from_js = false)]
+#[derive(Debug)]
+pub struct DecisionTables {
+    /// Every rejection reason as `[code, message]`, by index.
+    pub reasons: Vec<Vec<&'static str>>,
+    /// The Vary names to append, joined with `", "`, by Vary bits.
+    pub vary: Vec<&'static str>,
+    /// The CORS response header names (conventional case), by index (bit).
+    pub header_names: Vec<&'static str>,
+}
+
+/// The tables behind `decideFast`'s numbers.
+#[napi(catch_unwind)]
+pub fn decision_tables() -> DecisionTables {
+    DecisionTables {
+        reasons: unicors::Reason::ALL
+            .iter()
+            .map(|reason| vec![reason.code(), reason.message()])
+            .collect(),
+        vary: (0..16)
+            .map(|bits| unicors::Vary::from_bits(bits).as_str())
+            .collect(),
+        header_names: unicors::HeaderName::ALL
+            .iter()
+            .map(|name| name.as_str())
+            .collect(),
+    }
 }

@@ -1,5 +1,7 @@
 //! Building policies and deciding requests.
 
+use std::rc::Rc;
+
 use napi::Env;
 use napi::bindgen_prelude::{Either, Unknown};
 use napi_derive::napi;
@@ -8,14 +10,23 @@ use unicors::{ConfigError, Request, Value};
 use crate::case::snake_keys;
 use crate::decision::Decision;
 use crate::problem::Problem;
+use crate::registry;
 
 /// A validated, immutable policy (wrapped by the JS `Policy` class).
 #[napi]
 #[derive(Debug)]
 pub struct NativePolicy {
-    policy: unicors::Policy,
+    policy: Rc<unicors::Policy>,
+    /// The policy's number in this thread's registry (`decideFast`).
+    id: u32,
     /// Built from options: problem fields are reported in camelCase.
     camel_fields: bool,
+}
+
+impl Drop for NativePolicy {
+    fn drop(&mut self) {
+        registry::release(self.id);
+    }
 }
 
 /// A built policy, or every problem that stopped it (errors and warnings).
@@ -23,10 +34,14 @@ pub type Built = Either<NativePolicy, Vec<Problem>>;
 
 fn built(result: Result<unicors::Policy, ConfigError>, camel_fields: bool) -> Built {
     match result {
-        Ok(policy) => Either::A(NativePolicy {
-            policy,
-            camel_fields,
-        }),
+        Ok(policy) => {
+            let policy = Rc::new(policy);
+            Either::A(NativePolicy {
+                id: registry::register(Rc::clone(&policy)),
+                policy,
+                camel_fields,
+            })
+        }
         Err(error) => Either::B(
             error
                 .problems()
@@ -85,52 +100,16 @@ impl NativePolicy {
             .collect()
     }
 
+    /// The policy's number for `decideFast` (valid while this object lives).
+    #[napi(catch_unwind)]
+    pub fn id(&self) -> u32 {
+        self.id
+    }
+
     /// Whether the policy has routes (if not, the path never matters).
     #[napi(catch_unwind)]
     pub fn has_routes(&self) -> bool {
         self.policy.has_routes()
-    }
-
-    /// Which part of the policy decides `path`: -1 for the top level, `i`
-    /// for `routes[i]` — the JS side caches decisions under it.
-    #[napi(catch_unwind)]
-    pub fn route_key(&self, path: String) -> i32 {
-        self.policy
-            .route_for(&unicors::header_text_bytes(&path))
-            .map_or(-1, |i| i32::try_from(i).unwrap_or(i32::MAX))
-    }
-
-    /// Decides one request given just the four CORS request headers (each
-    /// undefined when absent; repeated lines already joined with `, ` as
-    /// Node does): the cheapest crossing.
-    #[napi(catch_unwind)]
-    #[allow(clippy::too_many_arguments)]
-    pub fn decide(
-        &self,
-        method: String,
-        origin: Option<String>,
-        request_method: Option<String>,
-        request_headers: Option<String>,
-        private_network: Option<String>,
-        path: Option<String>,
-        origin_allowed: Option<bool>,
-    ) -> Decision {
-        let method = unicors::header_text_bytes(&method);
-        let path = path.as_deref().map(unicors::header_text_bytes);
-        let values = [&origin, &request_method, &request_headers, &private_network];
-        let lines: Vec<_> = unicors::REQUEST_HEADER_NAMES
-            .iter()
-            .zip(values)
-            .filter_map(|(name, value)| {
-                value
-                    .as_deref()
-                    .map(|v| (name.as_bytes(), unicors::header_text_bytes(v)))
-            })
-            .collect();
-        let request = Request::from_headers(&method, lines.iter().map(|(n, v)| (*n, &v[..])))
-            .with_path(path.as_deref().unwrap_or_default())
-            .with_origin_verdict(origin_allowed);
-        self.policy.evaluate(request).into()
     }
 
     /// Decides one request. `headers` is flat: `[name, value, name, value,

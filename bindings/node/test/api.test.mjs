@@ -74,6 +74,28 @@ test('odd input is classified, never thrown on', () => {
   assert.equal(policy.evaluate('GET', null).kind, 'not_cors')
 })
 
+test('text beyond latin-1 is read as UTF-8, never truncated to a byte that would match', () => {
+  // U+012E truncated to a byte would be '.', making this https://app.example.com.
+  const lookalike = 'https://app\u012Eexample.com'
+  for (const headers of [{ origin: lookalike }, ['Origin', lookalike]]) {
+    const d = policy.evaluate('GET', headers)
+    assert.equal(d.kind, 'rejected')
+    assert.deepEqual(d.headers, [])
+  }
+  // latin-1 text (what Node hands over for bytes 0x80-0xFF) stays those bytes.
+  assert.equal(policy.evaluate('GET', { origin: 'https://app.example.com\u00e9' }).kind, 'rejected')
+})
+
+test('the fast crossing refuses what is not its own policy', () => {
+  const native = require(require.resolve('unicors').replace(/lib[\\/]index\.js$/, 'index.js'))
+  const own = native.buildFromOptions({ allowOrigins: [ORIGIN] })
+  assert.match(native.decideFast(own.id(), 'GET', ORIGIN), /^actual\n/)
+  assert.throws(() => native.decideFast(987654, 'GET'), /no such policy/)
+  assert.throws(() => native.decideFast('x', 'GET'), /policy id/)
+  assert.throws(() => native.decideFast(), /bad arguments/)
+  assert.throws(() => native.decideFast(own.id(), 42), /method/)
+})
+
 test('the host verdict', () => {
   assert.equal(policy.evaluate('GET', { origin: 'https://other.example' }, '/', true).kind, 'actual')
   assert.equal(policy.evaluate('GET', { origin: ORIGIN }, '/', false).kind, 'rejected')

@@ -38,6 +38,8 @@ for (const adapter of ADAPTERS) {
       const before = (set) => {
         set('Access-Control-Allow-Origin', EVIL)
         set('Access-Control-Allow-Credentials', 'true')
+        set('Access-Control-Expose-Headers', 'x-secret')
+        set('Access-Control-Allow-Private-Network', 'true')
         set('Vary', 'Accept-Encoding')
       }
       const port = await serve(t, adapter, site(adapter, CORS_OPTIONS, POLICY_KEYS, { before }))
@@ -48,10 +50,14 @@ for (const adapter of ADAPTERS) {
       assert.deepEqual(acao(allowed), [APP])
       assert.deepEqual(allowed.values('access-control-allow-credentials'), ['true'])
       assert.deepEqual(allowed.vary(), ['Accept-Encoding', 'Origin'])
+      assert.deepEqual(allowed.values('access-control-expose-headers'), [], 'a stale expose list is removed')
 
+      // The core's headers_to_clear: without an ACAO a browser reads no
+      // other CORS header, so only ACAO and ACAC must go.
       const refused = await request(port, get(EVIL))
       assert.ok(refused.appRan)
-      assert.deepEqual(refused.cors(), [], 'the stale CORS headers are removed for a refused origin')
+      assert.deepEqual(acao(refused), [], 'a forged ACAO is removed for a refused origin')
+      assert.deepEqual(refused.values('access-control-allow-credentials'), [])
       assert.deepEqual(refused.vary(), ['Accept-Encoding', 'Origin'])
 
       const answered = await request(port, preflight(APP, 'PUT', 'X-Custom'))
@@ -59,6 +65,7 @@ for (const adapter of ADAPTERS) {
       assert.ok(!answered.appRan)
       assert.deepEqual(acao(answered), [APP])
       assert.deepEqual(answered.values('access-control-allow-methods'), ['PUT'])
+      assert.deepEqual(answered.values('access-control-allow-private-network'), [], 'not granted by the policy')
       assert.deepEqual(answered.vary(), ['Accept-Encoding', 'Origin', 'Access-Control-Request-Method',
         'Access-Control-Request-Headers'])
     })
