@@ -9,7 +9,8 @@
 //!   status, header views, Vary): the Rust side of `benches/abi.sh`.
 //!
 //! Group `origins`: `evaluate` on (a) and (b) with 3 and with 1000 allowed
-//! origins.
+//! origins. Group `hostile`: `evaluate` on each hostile request of
+//! [`unicors_benches::hostile`], next to an ordinary preflight.
 //!
 //! `bash benches/run.sh` runs this and prints the table.
 
@@ -96,6 +97,24 @@ fn origins(c: &mut Criterion, workload: &Workload) {
     group.finish();
 }
 
+fn hostile(c: &mut Criterion, workload: &Workload) {
+    let mut group = c.benchmark_group("hostile");
+    for request in unicors_benches::hostile::all() {
+        group.bench_function(request.name, |b| {
+            b.iter(|| {
+                black_box(&workload.policy).evaluate(
+                    Request::new(
+                        black_box(request.method),
+                        black_box(request.headers.as_slice()),
+                    )
+                    .with_path(black_box(b"/")),
+                )
+            });
+        });
+    }
+    group.finish();
+}
+
 fn main() {
     let workload = Workload::new();
     let mut criterion = Criterion::default()
@@ -106,5 +125,6 @@ fn main() {
         .configure_from_args();
     core_only(&mut criterion, &workload);
     origins(&mut criterion, &workload);
+    hostile(&mut criterion, &workload);
     criterion.final_summary();
 }

@@ -5,6 +5,7 @@
 //! - [`floor`]: the least work a correct answer to that policy needs;
 //! - [`write_decision`]: the core's decision written as header lines into a
 //!   reused buffer, the same output work the floor does;
+//! - [`hostile`]: the hostile requests of the threat model;
 //! - [`read_decision`]: the core's decision read the way a host reads the C
 //!   ABI's (`benches/c/abi_bench.c`): kind, status, each header's name and
 //!   value views, the Vary names.
@@ -14,6 +15,7 @@
 //! `docs/benchmarks.md`.
 
 pub mod floor;
+pub mod hostile;
 pub mod workload;
 
 use unicors::Decision;

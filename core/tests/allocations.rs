@@ -319,3 +319,172 @@ fn a_reused_scratch_buffer_removes_the_last_allocation() {
     }
     assert_eq!(allocations() - before, 0);
 }
+
+/// The hostile inputs of the threat model (docs/security.md), each decided
+/// 100 times with a reused scratch buffer: never an allocation, whatever
+/// the size, and the size caps of decisions.md answer before any parsing.
+#[test]
+fn hostile_inputs_cost_no_allocation() {
+    let listed = Policy::from_toml(
+        "allow_origins = [\"https://app.example.com\"]\nallow_methods = [\"PUT\"]\nallow_headers = [\"content-type\", \"x-custom\"]",
+    )
+    .expect("valid policy");
+    let star = Policy::from_toml("allow_origins = [\"https://app.example.com\"]\nallow_methods = [\"PUT\"]\nallow_headers = [\"*\"]")
+        .expect("valid policy");
+    let leak = |bytes: Vec<u8>| -> &'static [u8] { Box::leak(bytes.into_boxed_slice()) };
+    let repeat =
+        |unit: &[u8], bytes: usize| leak(unit.iter().copied().cycle().take(bytes).collect());
+    let elements = |count: usize| leak(vec!["a"; count].join(",").into_bytes());
+    const MIB: usize = 1 << 20;
+
+    let preflight = |acrh: &'static [u8]| -> Vec<(&'static [u8], &'static [u8])> {
+        vec![
+            (b"Origin", b"https://app.example.com"),
+            (b"Access-Control-Request-Method", b"PUT"),
+            (b"Access-Control-Request-Headers", acrh),
+        ]
+    };
+    let mut lines_4096 = vec![
+        (&b"Origin"[..], &b"https://app.example.com"[..]),
+        (b"Access-Control-Request-Method", b"PUT"),
+    ];
+    lines_4096.extend(std::iter::repeat_n(
+        (&b"access-control-request-headers"[..], &b"a"[..]),
+        4096,
+    ));
+    let mut lines_10000: Vec<(&[u8], &[u8])> = (0..10_000)
+        .map(|_| (&b"X-Padding"[..], &b"0123456789"[..]))
+        .collect();
+    lines_10000.push((b"Origin", b"https://app.example.com"));
+    let origin_64k = repeat(b"https://app.example.com", 64 * 1024);
+    type Row<'p> = (
+        &'static str,
+        &'p Policy,
+        &'static [u8],
+        Vec<(&'static [u8], &'static [u8])>,
+        Kind,
+    );
+    let rows: Vec<Row<'_>> = vec![
+        (
+            "1 MiB ACRH of commas",
+            &listed,
+            b"OPTIONS",
+            preflight(repeat(b",", MIB)),
+            Kind::Rejected,
+        ),
+        (
+            "1 MiB ACRH of spaces",
+            &star,
+            b"OPTIONS",
+            preflight(repeat(b" ", MIB)),
+            Kind::Rejected,
+        ),
+        (
+            "1 MiB ACRH of one repeated name",
+            &listed,
+            b"OPTIONS",
+            preflight(repeat(b"content-type,", MIB)),
+            Kind::Rejected,
+        ),
+        (
+            "8 KiB ACRH of one repeated allowed name",
+            &listed,
+            b"OPTIONS",
+            preflight(leak(vec!["x-custom"; 900].join(",").into_bytes())),
+            Kind::Preflight,
+        ),
+        (
+            "4,000 elements under *",
+            &star,
+            b"OPTIONS",
+            preflight(elements(4_000)),
+            Kind::Preflight,
+        ),
+        (
+            "10,000 elements",
+            &star,
+            b"OPTIONS",
+            preflight(elements(10_000)),
+            Kind::Rejected,
+        ),
+        (
+            "4,096 ACRH lines",
+            &star,
+            b"OPTIONS",
+            lines_4096,
+            Kind::Preflight,
+        ),
+        (
+            "64 KiB Origin",
+            &listed,
+            b"GET",
+            vec![(b"Origin", origin_64k)],
+            Kind::Rejected,
+        ),
+        (
+            "10,000 header lines",
+            &listed,
+            b"GET",
+            lines_10000,
+            Kind::Actual,
+        ),
+        (
+            "non-UTF-8 method, Origin and ACRH",
+            &star,
+            b"OPT\xffONS",
+            vec![
+                (b"Origin", b"https://app.example.com\xff"),
+                (b"Access-Control-Request-Headers", b"x-\xff"),
+            ],
+            Kind::Rejected,
+        ),
+        (
+            "CR LF in Origin",
+            &listed,
+            b"GET",
+            vec![(b"Origin", b"https://app.example.com\r\nSet-Cookie: a=b")],
+            Kind::Rejected,
+        ),
+        (
+            "NUL in Origin",
+            &listed,
+            b"GET",
+            vec![(b"Origin", b"https://app.example.com\0")],
+            Kind::Rejected,
+        ),
+        (
+            "CR in ACRH",
+            &star,
+            b"OPTIONS",
+            preflight(b"x-a\r\nx-b"),
+            Kind::Rejected,
+        ),
+    ];
+    let mut report = Vec::new();
+    let mut scratch = Vec::new();
+    for (name, policy, method, headers, kind) in &rows {
+        let reason = {
+            let first = policy.evaluate_with_scratch(Request::new(method, headers), &mut scratch);
+            assert_eq!(first.kind(), *kind, "{name}: {:?}", first.reason());
+            for header in first.headers() {
+                assert!(
+                    header.value.iter().all(|&b| (b' '..=b'~').contains(&b)),
+                    "{name}: {header:?}"
+                );
+            }
+            first.reason()
+        };
+        let before = allocations();
+        for _ in 0..100 {
+            let decision =
+                policy.evaluate_with_scratch(Request::new(method, headers), &mut scratch);
+            std::hint::black_box(&decision);
+        }
+        let count = allocations() - before;
+        report.push(format!(
+            "{name}: {reason:?}, {count} allocations in 100 decisions"
+        ));
+        assert_eq!(count, 0, "{name} allocated:\n{}", report.join("\n"));
+    }
+    eprintln!("{}", report.join("\n"));
+}

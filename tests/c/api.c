@@ -815,6 +815,75 @@ static void test_bytes(const unicors_policy *policy)
     unicors_decision_free(d);
 }
 
+/* ---- hostile requests (docs/security.md), under valgrind and ASan too ------- */
+
+static void test_hostile(const unicors_policy *policy)
+{
+    unicors_decision *d = unicors_decision_new();
+    const size_t mib = (size_t)1 << 20;
+    char *fill = malloc(mib);
+    /* 4,096 ACRH lines + 2, and 10,000 padding lines + Origin. */
+    unicors_header *lines = malloc(10001 * sizeof *lines);
+    CHECK(fill != NULL && lines != NULL);
+    if (fill == NULL || lines == NULL) {
+        free(fill);
+        free(lines);
+        unicors_decision_free(d);
+        return;
+    }
+
+    /* 1 MiB of commas, then of spaces: refused before any parsing. */
+    const char units[] = ", ";
+    for (size_t u = 0; u < 2; u++) {
+        memset(fill, units[u], mib);
+        unicors_header request[3] = {preflight[0], preflight[1],
+                                     {LIT("Access-Control-Request-Headers"), U8(fill), mib}};
+        CHECK_STATUS(unicors_evaluate(policy, LIT("OPTIONS"), LIT("/"), request, 3, 0, d),
+                     UNICORS_STATUS_OK);
+        CHECK_STR(unicors_decision_reason_code(d), "acrh_too_large");
+        CHECK(unicors_decision_header_count(d) == 0);
+    }
+
+    /* 4,096 ACRH lines of an allowed name: 12 KiB in all, over the 8 KiB cap. */
+    lines[0] = preflight[0];
+    lines[1] = preflight[1];
+    for (size_t i = 0; i < 4096; i++) {
+        lines[2 + i] = (unicors_header){LIT("access-control-request-headers"), LIT("x-a")};
+    }
+    CHECK_STATUS(unicors_evaluate(policy, LIT("OPTIONS"), LIT("/"), lines, 4098, 0, d),
+                 UNICORS_STATUS_OK);
+    CHECK_STR(unicors_decision_reason_code(d), "acrh_too_large");
+    /* 2,048 of them (6 KiB): allowed, the echo normalised into the buffer's scratch. */
+    CHECK_STATUS(unicors_evaluate(policy, LIT("OPTIONS"), LIT("/"), lines, 2 + 2048, 0, d),
+                 UNICORS_STATUS_OK);
+    CHECK(unicors_decision_kind(d) == UNICORS_KIND_PREFLIGHT);
+
+    /* 10,000 header lines before the Origin: scanned, decided, nothing kept. */
+    for (size_t i = 0; i < 10000; i++) {
+        lines[i] = (unicors_header){LIT("X-Padding"), LIT("0123456789")};
+    }
+    lines[10000] = (unicors_header){LIT("Origin"), LIT("https://app.example")};
+    CHECK_STATUS(unicors_evaluate(policy, LIT("GET"), LIT("/"), lines, 10001, 0, d),
+                 UNICORS_STATUS_OK);
+    CHECK(unicors_decision_kind(d) == UNICORS_KIND_ACTUAL);
+
+    /* CR, LF and NUL in the Origin: malformed, never echoed. */
+    static const char *const smuggled[] = {"https://app.example\r\nSet-Cookie: a=b",
+                                           "https://app.example\n", "https://app.example\0x"};
+    static const size_t smuggled_len[] = {36, 20, 21};
+    for (size_t i = 0; i < 3; i++) {
+        unicors_header origin = {LIT("Origin"), U8(smuggled[i]), smuggled_len[i]};
+        CHECK_STATUS(unicors_evaluate(policy, LIT("GET"), LIT("/"), &origin, 1, 0, d),
+                     UNICORS_STATUS_OK);
+        CHECK(unicors_decision_kind(d) == UNICORS_KIND_REJECTED);
+        CHECK(unicors_decision_header_count(d) == 0);
+    }
+
+    free(lines);
+    free(fill);
+    unicors_decision_free(d);
+}
+
 /* ---- a policy with several mistakes ---------------------------------------- */
 
 static void test_malformed_policy(void)
@@ -1213,6 +1282,7 @@ int main(int argc, char **argv)
     test_null_pointers(policy);
     test_enums(policy);
     test_bytes(policy);
+    test_hostile(policy);
     test_malformed_policy();
     test_files(policy, tmp);
     test_clone();

@@ -9,8 +9,11 @@ if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc')
 const TOTAL = Number(process.argv[2] ?? 2_400_000)
 // rss settles after ~1.6M calls (V8 and malloc keep what the answer
 // strings' churn made them take; measured flat from 1.6M to 4M): the late
-// checkpoints come after that.
-const CHECKPOINTS = new Set([200_000, 1_600_000, TOTAL])
+// checkpoints come after that, five from 1.6M and five up to the end, so
+// that the test can compare medians (a leak is a trend; one noisy reading
+// is not).
+const LATE = [1_600_000, 1_650_000, 1_700_000, 1_750_000, 1_800_000]
+const CHECKPOINTS = new Set([200_000, ...LATE, ...LATE.map((n) => n - LATE[0] + TOTAL - 200_000)])
 
 const policy = new Policy({
   allowOrigins: ['https://app.example.com', 'https://*.example.com'],
@@ -38,8 +41,10 @@ const requests = [
 
 const measure = () => {
   for (let i = 0; i < 3; i++) globalThis.gc()
-  const { heapUsed, external, rss } = process.memoryUsage()
-  return { js: heapUsed + external, rss }
+  const { heapUsed, heapTotal, external, rss } = process.memoryUsage()
+  // rss minus V8's committed heap: the process's native memory (the
+  // addon's included), without the heap pages V8 keeps or returns at will.
+  return { js: heapUsed + external, rss, native: rss - heapTotal }
 }
 
 const kinds = {}
