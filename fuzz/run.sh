@@ -7,7 +7,7 @@
 # with its input saved under target/fuzz/artifacts/<target>/ (turn it into
 # a corpus case or a unit test, then fix). Run from anywhere:
 #
-#   fuzz/run.sh [SECONDS]
+#   fuzz/run.sh [SECONDS [TARGET...]]
 #
 # Prints one line per target (runs, coverage, corpus size) and ends with
 # `fuzz: N targets, 0 crashes`.
@@ -15,6 +15,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 EACH="${1:-25}"
 TARGETS=(policy_document origin evaluate c_abi)
+[ $# -gt 1 ] && TARGETS=("${@:2}")
 OUT="$ROOT/target/fuzz"
 cd "$ROOT"
 
