@@ -1,6 +1,7 @@
 // Markdown tables from bench.mjs's JSON: the cost per request of each CORS
 // layer (median, min–max) and the Node rows of targets.md with pass/miss.
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 
 const results = JSON.parse(readFileSync(process.argv[2], 'utf8'))
 const LABELS = { a: '(a) preflight ok', b: '(b) actual ok', c: '(c) bad origin', d: '(d) no Origin', e: '(e) hostile preflight' }
@@ -24,6 +25,7 @@ for (const [group, name] of SUBJECTS) {
   console.log(`| ${name} | ${cells.join(' | ')} |`)
 }
 console.log()
+const exported = [] // targets.json, for benches/summary.py
 console.log(`| target | ${Object.values(LABELS).join(' | ')} | verdict |`)
 console.log(`|---|${'---|'.repeat(6)}`)
 for (const [ours, theirs, limit] of TARGETS) {
@@ -36,4 +38,7 @@ for (const [ours, theirs, limit] of TARGETS) {
   })
   const verdict = ratios.every((r) => r <= limit) ? 'pass' : '**miss**'
   console.log(`| ${ours[1]} ≤ ${limit} × ${theirs[1]} | ${ratios.map((r) => r.toFixed(2)).join(' | ')} | ${verdict} |`)
+  exported.push({ surface: 'Node', target: `${ours[1]} ≤ ${limit} × ${theirs[1]}`, limit, direction: 'le',
+    ratios: Object.fromEntries(Object.keys(LABELS).map((k, i) => [k, ratios[i]])) })
 }
+writeFileSync(join(dirname(process.argv[2]), 'targets.json'), JSON.stringify(exported, null, 1))

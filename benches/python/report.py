@@ -3,6 +3,7 @@ layer (median and min–max over repetitions) and the Python rows of
 targets.md with pass/miss."""
 
 import json
+import os
 import statistics
 import sys
 
@@ -41,11 +42,16 @@ def main(path):
     print()
     print("| target | " + " | ".join(LABELS.values()) + " | verdict |")
     print("|---|" + "---|" * (len(LABELS) + 1))
+    exported = []  # targets.json, for benches/summary.py
     for ours, theirs, limit in TARGETS:
         ratios = [median(*ours, k) / median(*theirs, k) for k in LABELS]
         verdict = "pass" if all(r <= limit for r in ratios) else "**miss**"
         label = f"{ours[1]} ≤ {'1/3' if limit > 0.2 else '1/10'} × {theirs[1]}"
         print(f"| {label} | " + " | ".join(f"{r:.3f}" for r in ratios) + f" | {verdict} |")
+        exported.append({"surface": "Python", "target": label, "limit": limit, "direction": "le",
+                         "ratios": dict(zip(LABELS, ratios))})
+    with open(os.path.join(os.path.dirname(path), "targets.json"), "w") as f:
+        json.dump(exported, f, indent=1)
 
 
 if __name__ == "__main__":
