@@ -21,7 +21,7 @@ use unicors_ffi::enums::unicors_kind;
 use unicors_ffi::header::unicors_header;
 use unicors_ffi::policy::{unicors_policy, unicors_policy_free, unicors_policy_from_document};
 use unicors_ffi::status::unicors_status;
-use unicors_fuzz::{POLICY_DOCUMENTS, check_decision, header, lines, policies};
+use unicors_fuzz::{FuzzRequest, POLICY_DOCUMENTS, check_decision, policies};
 
 /// The C ABI's policy for a document, or its error count.
 fn build(document: &[u8], format: u32) -> Result<*const unicors_policy, usize> {
@@ -75,16 +75,15 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
 
-    let core_policy = &policies()[usize::from(selector & 3)];
+    let Some(request) = FuzzRequest::parse(data) else {
+        return;
+    };
+    let core_policy = &policies()[request.policy];
     // The same document as `core_policy`, through the C ABI.
-    let toml = POLICY_DOCUMENTS[usize::from(selector & 3)];
-    let policy = build(toml.as_bytes(), 0).expect("the fuzz policies are valid");
-    let verdict = u32::from((selector >> 2) & 3); // 3 is not a verdict: refused
-
-    let mut parts = lines(rest);
-    let method = parts.next().unwrap_or_default();
-    let path = parts.next().unwrap_or_default();
-    let headers: Vec<(&[u8], &[u8])> = parts.map(header).collect();
+    let policy =
+        build(POLICY_DOCUMENTS[request.policy].as_bytes(), 0).expect("the fuzz policies are valid");
+    let verdict = request.verdict_code; // 3 is not a verdict: refused
+    let (method, path, headers) = (request.method, request.path, &request.headers);
     let lines: Vec<unicors_header> = headers
         .iter()
         .map(|(n, v)| unicors_header {
@@ -117,13 +116,13 @@ fuzz_target!(|data: &[u8]| {
             break;
         }
         assert_eq!(status, unicors_status::Ok);
-        let expected_verdict = [None, Some(true), Some(false)][verdict as usize];
+        let expected_verdict = request.verdict();
         let expected = core_policy.evaluate(
-            Request::new(method, &headers)
+            Request::new(method, headers)
                 .with_path(path)
                 .with_origin_verdict(expected_verdict),
         );
-        check_decision(&expected, &headers);
+        check_decision(&expected, headers);
         let kind = unsafe { unicors_decision_kind(decision) };
         let want = match expected.kind() {
             Kind::NotCors => unicors_kind::NotCors,

@@ -6,21 +6,18 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use unicors_fuzz::{decide_all_ways, header, lines, policies};
+use unicors_fuzz::{FuzzRequest, decide_all_ways, policies};
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&selector, rest)) = data.split_first() else {
+    let Some(request) = FuzzRequest::parse(data) else {
         return;
     };
-    let policy = &policies()[usize::from(selector & 3)];
-    let verdict = match (selector >> 2) & 3 {
-        1 => Some(true),
-        2 => Some(false),
-        _ => None,
-    };
-    let mut parts = lines(rest);
-    let method = parts.next().unwrap_or_default();
-    let path = parts.next().unwrap_or_default();
-    let headers: Vec<(&[u8], &[u8])> = parts.map(header).collect();
-    decide_all_ways(policy, method, path, &headers, verdict);
+    let policy = &policies()[request.policy];
+    decide_all_ways(
+        policy,
+        request.method,
+        request.path,
+        &request.headers,
+        request.verdict(),
+    );
 });

@@ -149,13 +149,50 @@ pub fn decide_all_ways(
     );
 }
 
-/// Splits fuzz input into lines at `\n` (the last may be empty).
-pub fn lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
-    data.split(|&b| b == b'\n')
+/// A request read from fuzz input: a selector byte (bits 0–1 the policy of
+/// [`policies`], bits 2–3 the host verdict: 0 none, 1 allow, 2 deny, 3 an
+/// invalid value for the C ABI), then `\n`-separated method, path and
+/// `name:value` header lines.
+#[derive(Debug)]
+pub struct FuzzRequest<'a> {
+    /// Index into [`policies`] and [`POLICY_DOCUMENTS`].
+    pub policy: usize,
+    /// The verdict bits as the C ABI takes them (`unicors_origin_verdict`).
+    pub verdict_code: u32,
+    /// The request method.
+    pub method: &'a [u8],
+    /// The router's path.
+    pub path: &'a [u8],
+    /// The header lines.
+    pub headers: Vec<(&'a [u8], &'a [u8])>,
+}
+
+impl<'a> FuzzRequest<'a> {
+    /// The request in `data`, or `None` for empty input.
+    pub fn parse(data: &'a [u8]) -> Option<Self> {
+        let (&selector, rest) = data.split_first()?;
+        let mut parts = rest.split(|&b| b == b'\n');
+        Some(FuzzRequest {
+            policy: usize::from(selector & 3),
+            verdict_code: u32::from((selector >> 2) & 3),
+            method: parts.next().unwrap_or_default(),
+            path: parts.next().unwrap_or_default(),
+            headers: parts.map(header).collect(),
+        })
+    }
+
+    /// The host verdict for the core (`None` also for the invalid code 3).
+    pub fn verdict(&self) -> Option<bool> {
+        match self.verdict_code {
+            1 => Some(true),
+            2 => Some(false),
+            _ => None,
+        }
+    }
 }
 
 /// Splits a line at its first `:` into a header (name, value).
-pub fn header(line: &[u8]) -> (&[u8], &[u8]) {
+fn header(line: &[u8]) -> (&[u8], &[u8]) {
     match line.iter().position(|&b| b == b':') {
         Some(colon) => (&line[..colon], &line[colon + 1..]),
         None => (line, &[]),
