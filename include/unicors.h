@@ -8,7 +8,7 @@
  *   nginx's ngx_str_t passes without a copy. NULL is accepted only with
  *   length 0 (else UNICORS_STATUS_NULL_PARAMETER). A length above
  *   4 GiB - 1, or a header array larger than that, is refused with
- *   UNICORS_STATUS_INVALID_ARGUMENT before any byte is read. Strings
+ *   UNICORS_STATUS_INVALID_ARGUMENT and never read. Strings
  *   documented as static are NUL-terminated and live for the whole process.
  * - Fallible functions return unicors_status; UNICORS_STATUS_OK is 0.
  *   Out-parameters are written only on success (an error object on failure).

@@ -13,7 +13,7 @@ use crate::status::unicors_status;
 /// Longest byte string (and largest header array, in bytes) the library
 /// accepts: 4 GiB − 1, or less where `isize` is smaller. Nothing a server
 /// holds comes near it, so a larger length is a caller's bug, refused with
-/// `UNICORS_STATUS_INVALID_ARGUMENT` before any byte is read.
+/// `UNICORS_STATUS_INVALID_ARGUMENT`, and its bytes are never read.
 pub(crate) const MAX_LEN: usize = if (isize::MAX as u64) < u32::MAX as u64 {
     isize::MAX as usize
 } else {

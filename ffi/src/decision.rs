@@ -1,5 +1,6 @@
 //! Evaluating a request into a reusable decision buffer, and reading it.
 
+use std::cell::Cell;
 use std::ffi::{c_char, c_int, c_void};
 
 use unicors::{HeaderName, Reason, Request, Vary};
@@ -7,7 +8,7 @@ use unicors::{HeaderName, Reason, Request, Vary};
 use crate::boundary::{bytes, guard};
 use crate::builder::unicors_bytes;
 use crate::enums::{unicors_kind, unicors_origin_verdict};
-use crate::header::{pair, unicors_header, view};
+use crate::header::{Lines, array, unicors_header};
 use crate::policy::unicors_policy;
 use crate::status::unicors_status;
 
@@ -149,7 +150,7 @@ pub unsafe extern "C" fn unicors_evaluate(
                 Ok((
                     bytes(method, method_len)?,
                     bytes(path, path_len)?,
-                    view(headers, header_count)?,
+                    array(headers, header_count)?,
                 ))
             }
         })();
@@ -157,7 +158,8 @@ pub unsafe extern "C" fn unicors_evaluate(
             Ok(parts) => parts,
             Err(status) => return status,
         };
-        let request = Request::from_headers(method, lines.iter().map(pair))
+        let first_bad = Cell::new(unicors_status::Ok);
+        let request = Request::from_headers(method, Lines::new(lines, &first_bad))
             .with_path(path)
             .with_origin_verdict(verdict);
         // The buffer's scratch moves out for the call and back after; moving
@@ -169,21 +171,25 @@ pub unsafe extern "C" fn unicors_evaluate(
             // so the pointers outlive it (core/tests/allocations.rs shows
             // it allocates nothing, hence owns nothing).
             let result = policy.policy.evaluate_with_scratch(request, &mut scratch);
-            decision.kind = result.kind().into();
-            decision.reason = result.reason();
-            decision.status = result.status().unwrap_or(0);
-            decision.vary = result.vary();
-            for (slot, header) in decision.headers.iter_mut().zip(result.headers()) {
-                *slot = RawHeader {
-                    name: header.name,
-                    value: header.value.as_ptr(),
-                    len: header.value.len(),
-                };
-                decision.count += 1;
+            if first_bad.get() == unicors_status::Ok {
+                decision.kind = result.kind().into();
+                decision.reason = result.reason();
+                decision.status = result.status().unwrap_or(0);
+                decision.vary = result.vary();
+                for (slot, header) in decision.headers.iter_mut().zip(result.headers()) {
+                    *slot = RawHeader {
+                        name: header.name,
+                        value: header.value.as_ptr(),
+                        len: header.value.len(),
+                    };
+                    decision.count += 1;
+                }
             }
         }
         decision.scratch = scratch;
-        unicors_status::Ok
+        // A bad line read as empty: the evaluation is dropped and the
+        // buffer stays empty, as the contract says.
+        first_bad.get()
     })
 }
 

@@ -268,6 +268,13 @@ static void test_null_pointers(const unicors_policy *policy)
     CHECK_STATUS(unicors_evaluate(policy, LIT("OPTIONS"), LIT("/"), lines, 3, 0, d),
                  UNICORS_STATUS_NULL_PARAMETER);
     CHECK_EMPTY(d);
+    /* Several bad lines: the first one's status, whatever comes after. */
+    lines[0].value_len = SIZE_MAX; /* a length no buffer can have */
+    fill(policy, d);
+    CHECK_STATUS(unicors_evaluate(policy, LIT("OPTIONS"), LIT("/"), lines, 3, 0, d),
+                 UNICORS_STATUS_INVALID_ARGUMENT);
+    CHECK_EMPTY(d);
+    lines[0] = preflight[0];
     /* NULL with length 0 is fine everywhere. */
     CHECK_STATUS(unicors_evaluate(policy, NULL, 0, NULL, 0, NULL, 0, 0, d), UNICORS_STATUS_OK);
     CHECK(unicors_decision_kind(d) == UNICORS_KIND_NOT_CORS);
