@@ -228,6 +228,14 @@ typedef uint32_t unicors_origin_verdict;
 typedef struct unicors_config_error unicors_config_error;
 
 /**
+ * Counts of decisions by kind and reason, kept with relaxed atomic
+ * additions: any number of threads may record into one set and read it
+ * at once, without locks. Keep one per server (not per policy), so the
+ * counts survive a policy swap.
+ */
+typedef struct unicors_counters unicors_counters;
+
+/**
  * A reusable buffer holding one decision: make one per worker (or per
  * thread) with `unicors_decision_new`, pass it to every `unicors_evaluate`,
  * free it with `unicors_decision_free`. Evaluating into it allocates
@@ -257,6 +265,15 @@ typedef struct unicors_policy unicors_policy;
  * time; consumed by `_build` or released by `_free`.
  */
 typedef struct unicors_policy_builder unicors_policy_builder;
+
+/**
+ * Holds the policy a server currently enforces. Readers take a reference
+ * with `unicors_policy_cell_load` (lock-free); a writer builds a new policy
+ * and stores it with `unicors_policy_cell_store`. A request that loaded the
+ * old policy finishes with it, whole; the old policy is freed when the
+ * last such reference is released. No request ever sees a mix of the two.
+ */
+typedef struct unicors_policy_cell unicors_policy_cell;
 
 /**
  * A byte string: pointer and length, not NUL-terminated.
@@ -477,6 +494,63 @@ unicors_status unicors_config_error_text(const struct unicors_config_error *erro
  * `error` must be NULL or an object from this library not yet freed.
  */
 void unicors_config_error_free(struct unicors_config_error *error);
+
+/**
+ * A new set of counters, all 0. NULL only if memory is exhausted.
+ */
+struct unicors_counters *unicors_counters_new(void);
+
+/**
+ * Frees a set of counters; NULL is a no-op.
+ *
+ * # Safety
+ * `counters` must be NULL or from `unicors_counters_new`, not yet freed,
+ * and no longer used by any thread.
+ */
+void unicors_counters_free(struct unicors_counters *counters);
+
+/**
+ * Counts the decision in `decision` (its kind, and its reason when
+ * rejected). Nothing happens if either is NULL.
+ *
+ * # Safety
+ * `counters` and `decision` must be NULL or live.
+ */
+void unicors_counters_record(const struct unicors_counters *counters,
+                             const struct unicors_decision *decision);
+
+/**
+ * Counts a request decided by `unicors_evaluate_shadowed`: `decision` as
+ * `unicors_counters_record` does, `shadow_decision` in the `shadow.`
+ * counters, and `shadow.differences` when `difference` is not 0.
+ *
+ * # Safety
+ * All three pointers must be NULL or live.
+ */
+void unicors_counters_record_shadowed(const struct unicors_counters *counters,
+                                      const struct unicors_decision *decision,
+                                      const struct unicors_decision *shadow_decision,
+                                      uint32_t difference);
+
+/**
+ * How many counters a set has (the same for every set).
+ */
+size_t unicors_counter_count(void);
+
+/**
+ * The stable name of counter `index` — `"preflight"`,
+ * `"rejected.origin_not_allowed"`, `"shadow.differences"`… — static and
+ * NUL-terminated; NULL past `unicors_counter_count()`.
+ */
+const char *unicors_counter_name(size_t index);
+
+/**
+ * The value of counter `index` (0 for NULL or an index past the count).
+ *
+ * # Safety
+ * `counters` must be NULL or live.
+ */
+uint64_t unicors_counters_get(const struct unicors_counters *counters, size_t index);
 
 /**
  * A new, empty decision buffer (kind `NOT_CORS`, no headers). NULL only
@@ -722,6 +796,85 @@ UNICORS_MUST_USE
 unicors_status unicors_policy_warning_at(const struct unicors_policy *policy,
                                          size_t index,
                                          struct unicors_problem *out);
+
+/**
+ * A new cell holding `policy` (the cell takes its own reference: free
+ * yours whenever you like). Writes it to `*cell_out`.
+ *
+ * # Safety
+ * `policy` must be NULL or live; `cell_out` NULL or writable.
+ */
+UNICORS_MUST_USE
+unicors_status unicors_policy_cell_new(const struct unicors_policy *policy,
+                                       struct unicors_policy_cell **cell_out);
+
+/**
+ * The current policy, as a new reference: evaluate with it for one
+ * request (or a batch), then release it with `unicors_policy_free`.
+ * Lock-free. NULL only for a NULL cell.
+ *
+ * # Safety
+ * `cell` must be NULL or live.
+ */
+const struct unicors_policy *unicors_policy_cell_load(const struct unicors_policy_cell *cell);
+
+/**
+ * Makes `policy` the current one (the cell takes its own reference).
+ * Requests already holding the old policy finish with it; it is freed
+ * when the last of them releases it (and the caller's own reference, if
+ * any, is gone).
+ *
+ * # Safety
+ * `cell` and `policy` must be NULL or live.
+ */
+UNICORS_MUST_USE
+unicors_status unicors_policy_cell_store(const struct unicors_policy_cell *cell,
+                                         const struct unicors_policy *policy);
+
+/**
+ * Frees the cell and its reference to the current policy; NULL is a no-op.
+ *
+ * # Safety
+ * `cell` must be NULL or live and no longer used by any thread.
+ */
+void unicors_policy_cell_free(struct unicors_policy_cell *cell);
+
+/**
+ * Decides one request with `policy` into `decision` (apply this one) and
+ * with the report-only `shadow` policy into `shadow_decision` (log it,
+ * never apply it), and writes what differs to `*difference`: 0 when the
+ * browser would see the same response, else bits of `kind` 1, `reason` 2,
+ * `status` 4, `headers` 8, `vary` 16 (`unicors_difference_names` spells
+ * them). Arguments as `unicors_evaluate`; the two buffers must differ.
+ *
+ * Costs about two evaluations; allocates nothing once both buffers have
+ * warmed up. On any status other than OK both buffers are left empty and
+ * `*difference` is 0.
+ *
+ * # Safety
+ * As `unicors_evaluate`, for both policies and both buffers;
+ * `difference` NULL or writable.
+ */
+UNICORS_MUST_USE
+unicors_status unicors_evaluate_shadowed(const struct unicors_policy *policy,
+                                         const struct unicors_policy *shadow,
+                                         const uint8_t *method,
+                                         size_t method_len,
+                                         const uint8_t *path,
+                                         size_t path_len,
+                                         const struct unicors_header *headers,
+                                         size_t header_count,
+                                         uint32_t origin_verdict,
+                                         struct unicors_decision *decision,
+                                         struct unicors_decision *shadow_decision,
+                                         uint32_t *difference);
+
+/**
+ * The names of the parts in `difference` (from `unicors_evaluate_shadowed`),
+ * joined with `", "` — e.g. `"kind, reason, headers"` — or `"none"`:
+ * static, NUL-terminated, for logs.
+ */
+const char *unicors_difference_names(uint32_t difference);
 
 /**
  * A static, NUL-terminated description of a status code. Takes a plain

@@ -62,7 +62,9 @@
 #![forbid(unsafe_code)]
 
 mod acrh;
+mod counters;
 mod decision;
+mod difference;
 pub mod document;
 mod evaluate;
 mod header_rules;
@@ -81,13 +83,16 @@ mod request;
 mod response_header;
 mod routes;
 mod rules;
+mod shadow;
 mod token;
 #[cfg(feature = "tower")]
 pub mod tower;
 mod validate;
 mod vary;
 
+pub use counters::Counters;
 pub use decision::Decision;
+pub use difference::Difference;
 pub use document::{Format, Value};
 pub use header_text::{header_text_bytes, header_utf16_bytes};
 pub use kind::Kind;
@@ -96,4 +101,5 @@ pub use problem::{ConfigError, Problem, ProblemCode, Severity};
 pub use reason::Reason;
 pub use request::{PairIter, REQUEST_HEADER_NAMES, Request};
 pub use response_header::{HeaderName, ResponseHeader, is_cors_response_header};
+pub use shadow::Shadowed;
 pub use vary::{Vary, VaryName};

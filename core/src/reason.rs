@@ -39,6 +39,17 @@ macro_rules! reasons {
                 match self { $(Reason::$variant => { const C: &std::ffi::CStr = crate::reason::c_str(concat!($message, "\0")); C })* }
             }
 
+            /// The name of this reason's counter (`rejected.<code>`).
+            pub const fn counter_name(self) -> &'static str {
+                match self { $(Reason::$variant => concat!("rejected.", $code),)* }
+            }
+
+            /// The name of this reason's report-only counter
+            /// (`shadow.rejected.<code>`).
+            pub const fn shadow_counter_name(self) -> &'static str {
+                match self { $(Reason::$variant => concat!("shadow.rejected.", $code),)* }
+            }
+
             /// A one-line explanation for logs and people.
             pub const fn message(self) -> &'static str {
                 match self { $(Reason::$variant => $message,)* }

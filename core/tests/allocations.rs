@@ -7,7 +7,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use unicors::{Kind, Policy, Request};
+use unicors::{Counters, Kind, Policy, Request};
 
 struct Counting;
 
@@ -130,6 +130,19 @@ fn decisions_do_not_allocate() {
         "allow_origins = [{}]\nallow_methods = [\"PUT\"]\nallow_headers = [\"content-type\"]\nallow_credentials = true",
         many.join(",")
     ))
+    .expect("valid policy");
+
+    // The same workload with one origin fewer and another max-age.
+    let workload_candidate = Policy::from_toml(
+        r#"
+        allow_origins = ["https://app.example.com", "https://admin.example.com"]
+        allow_methods = ["GET", "POST", "PUT", "DELETE", "PATCH"]
+        allow_headers = ["content-type", "authorization", "x-request-id"]
+        expose_headers = ["x-request-id"]
+        allow_credentials = true
+        max_age = 300
+        "#,
+    )
     .expect("valid policy");
 
     let hostile_acrh: &'static [u8] = {
@@ -273,6 +286,32 @@ fn decisions_do_not_allocate() {
         report.push(format!("{name}: {count} allocations in 100 decisions"));
         assert_eq!(count, 0, "{name} allocated:\n{}", report.join("\n"));
     }
+    // Report-only evaluation and counting: against the same policy (they
+    // agree) and against a candidate that answers differently.
+    let counters = Counters::new();
+    for (name, policy, method, path, headers, _) in runs {
+        for (against, candidate) in [("itself", policy), ("a candidate", &workload_candidate)] {
+            let request = || Request::new(method, headers).with_path(path);
+            counters.record_shadowed(&policy.evaluate_shadowed(candidate, request()));
+            let before = allocations();
+            for _ in 0..100 {
+                let shadowed = policy.evaluate_shadowed(candidate, request());
+                counters.record_shadowed(&shadowed);
+                std::hint::black_box(&shadowed);
+            }
+            let count = allocations() - before;
+            report.push(format!(
+                "{name}, shadowed by {against}: {count} allocations in 100"
+            ));
+            assert_eq!(
+                count,
+                0,
+                "{name} shadowed by {against} allocated:\n{}",
+                report.join("\n")
+            );
+        }
+    }
+    assert!(counters.get(Counters::index_of("shadow.differences").unwrap_or(0)) > 0);
     eprintln!("{}", report.join("\n"));
 }
 

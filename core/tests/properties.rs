@@ -2,7 +2,7 @@
 //! surface relies on hold.
 
 use proptest::prelude::*;
-use unicors::{Decision, HeaderName, Kind, Policy, Request, VaryName};
+use unicors::{Decision, Difference, HeaderName, Kind, Policy, Request, VaryName};
 
 const EXACT_ORIGINS: [&str; 5] = [
     "https://app.example.com",
@@ -295,6 +295,23 @@ proptest! {
                 _ => {}
             }
         }
+    }
+
+    #[test]
+    fn a_shadowed_request_is_two_plain_evaluations(spec in policy_spec(), other in policy_spec(), req in request_spec()) {
+        let enforced = Policy::from_json(&spec.json()).expect("generated policies are valid");
+        let candidate = Policy::from_json(&other.json()).expect("generated policies are valid");
+        let headers = borrow(&req.headers);
+        let request = || Request::new(&req.method, &headers).with_origin_verdict(req.verdict);
+        let shadowed = enforced.evaluate_shadowed(&candidate, request());
+        let (plain, plain_candidate) = (enforced.evaluate(request()), candidate.evaluate(request()));
+        prop_assert_eq!(&shadowed.enforced, &plain);
+        prop_assert_eq!(&shadowed.shadow, &plain_candidate);
+        // No difference exactly when the browser would get the same response.
+        prop_assert_eq!(shadowed.difference.is_empty(), plain == plain_candidate);
+        prop_assert_eq!(shadowed.difference.contains(Difference::KIND), plain.kind() != plain_candidate.kind());
+        prop_assert_eq!(shadowed.difference.contains(Difference::HEADERS), !plain.headers().eq(plain_candidate.headers()));
+        prop_assert!(!enforced.evaluate_shadowed(&enforced, request()).differs());
     }
 
     #[test]

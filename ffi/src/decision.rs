@@ -3,7 +3,7 @@
 use std::cell::Cell;
 use std::ffi::{c_char, c_int, c_void};
 
-use unicors::{HeaderName, Reason, Request, Vary};
+use unicors::{Decision, HeaderName, Reason, Request, Vary};
 
 use crate::boundary::{bytes, guard};
 use crate::builder::unicors_bytes;
@@ -50,7 +50,7 @@ pub struct unicors_decision {
 }
 
 impl unicors_decision {
-    fn reset(&mut self) {
+    pub(crate) fn reset(&mut self) {
         self.kind = unicors_kind::NotCors;
         self.reason = None;
         self.status = 0;
@@ -141,49 +141,31 @@ pub unsafe extern "C" fn unicors_evaluate(
         let Some(policy) = (unsafe { policy.as_ref() }) else {
             return unicors_status::NullParameter;
         };
-        let Some(verdict) = unicors_origin_verdict::from_u32(origin_verdict) else {
-            return unicors_status::InvalidArgument;
-        };
-        let checked = (|| {
-            // SAFETY: pointer/length pairs per the contract.
-            unsafe {
-                Ok((
-                    bytes(method, method_len)?,
-                    bytes(path, path_len)?,
-                    array(headers, header_count)?,
-                ))
-            }
-        })();
-        let (method, path, lines) = match checked {
-            Ok(parts) => parts,
+        // SAFETY: pointer/length pairs per the contract.
+        let inputs = match unsafe {
+            Inputs::check(
+                method,
+                method_len,
+                path,
+                path_len,
+                headers,
+                header_count,
+                origin_verdict,
+            )
+        } {
+            Ok(inputs) => inputs,
             Err(status) => return status,
         };
         let first_bad = Cell::new(unicors_status::Ok);
-        let request = Request::from_headers(method, Lines::new(lines, &first_bad))
-            .with_path(path)
-            .with_origin_verdict(verdict);
         // The buffer's scratch moves out for the call and back after; moving
         // a Vec keeps its heap block, so views into it stay valid.
         let mut scratch = std::mem::take(&mut decision.scratch);
         {
-            // `evaluate_with_scratch` only lends: every value points into
-            // the policy, the request or `scratch`, never into `result`,
-            // so the pointers outlive it (core/tests/allocations.rs shows
-            // it allocates nothing, hence owns nothing).
-            let result = policy.policy.evaluate_with_scratch(request, &mut scratch);
+            let result = policy
+                .policy
+                .evaluate_with_scratch(inputs.request(&first_bad), &mut scratch);
             if first_bad.get() == unicors_status::Ok {
-                decision.kind = result.kind().into();
-                decision.reason = result.reason();
-                decision.status = result.status().unwrap_or(0);
-                decision.vary = result.vary();
-                for (slot, header) in decision.headers.iter_mut().zip(result.headers()) {
-                    *slot = RawHeader {
-                        name: header.name,
-                        value: header.value.as_ptr(),
-                        len: header.value.len(),
-                    };
-                    decision.count += 1;
-                }
+                decision.fill(&result);
             }
         }
         decision.scratch = scratch;
@@ -191,6 +173,88 @@ pub unsafe extern "C" fn unicors_evaluate(
         // buffer stays empty, as the contract says.
         first_bad.get()
     })
+}
+
+/// The checked arguments of one evaluation.
+pub(crate) struct Inputs<'a> {
+    method: &'a [u8],
+    path: &'a [u8],
+    lines: &'a [unicors_header],
+    verdict: Option<bool>,
+}
+
+impl<'a> Inputs<'a> {
+    /// Checks the arguments every evaluating entry point takes.
+    ///
+    /// # Safety
+    /// As `unicors_evaluate`'s pointer/length contract, for `'a`.
+    #[inline(always)]
+    pub(crate) unsafe fn check(
+        method: *const u8,
+        method_len: usize,
+        path: *const u8,
+        path_len: usize,
+        headers: *const unicors_header,
+        header_count: usize,
+        origin_verdict: u32,
+    ) -> Result<Inputs<'a>, unicors_status> {
+        let verdict = unicors_origin_verdict::from_u32(origin_verdict)
+            .ok_or(unicors_status::InvalidArgument)?;
+        // SAFETY: per this function's contract.
+        unsafe {
+            Ok(Inputs {
+                method: bytes(method, method_len)?,
+                path: bytes(path, path_len)?,
+                lines: array(headers, header_count)?,
+                verdict,
+            })
+        }
+    }
+
+    /// The request; a bad header line is recorded in `first_bad`.
+    #[inline(always)]
+    pub(crate) fn request(&self, first_bad: &'a Cell<unicors_status>) -> Request<'a, Lines<'a>> {
+        Request::from_headers(self.method, Lines::new(self.lines, first_bad))
+            .with_path(self.path)
+            .with_origin_verdict(self.verdict)
+    }
+}
+
+impl unicors_decision {
+    /// Copies a core decision in. Every value it lends points into the
+    /// policy, the request or a scratch buffer, never into the `Decision`
+    /// itself (core/tests/allocations.rs shows evaluation allocates
+    /// nothing, hence owns nothing), so the pointers outlive it.
+    #[inline(always)]
+    pub(crate) fn fill(&mut self, result: &Decision<'_>) {
+        self.kind = result.kind().into();
+        self.reason = result.reason();
+        self.status = result.status().unwrap_or(0);
+        self.vary = result.vary();
+        for (slot, header) in self.headers.iter_mut().zip(result.headers()) {
+            *slot = RawHeader {
+                name: header.name,
+                value: header.value.as_ptr(),
+                len: header.value.len(),
+            };
+            self.count += 1;
+        }
+    }
+
+    /// The scratch buffer, lent for an evaluation (put it back after).
+    pub(crate) fn take_scratch(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.scratch)
+    }
+
+    /// Returns the scratch buffer after an evaluation.
+    pub(crate) fn put_scratch(&mut self, scratch: Vec<u8>) {
+        self.scratch = scratch;
+    }
+
+    /// The kind and reason, for the counters.
+    pub(crate) fn outcome(&self) -> (unicors::Kind, Option<Reason>) {
+        (self.kind.into(), self.reason)
+    }
 }
 
 /// The decision's kind (`NOT_CORS` for NULL).

@@ -30,6 +30,17 @@ impl From<Kind> for unicors_kind {
     }
 }
 
+impl From<unicors_kind> for Kind {
+    fn from(kind: unicors_kind) -> Self {
+        match kind {
+            unicors_kind::NotCors => Kind::NotCors,
+            unicors_kind::Preflight => Kind::Preflight,
+            unicors_kind::Actual => Kind::Actual,
+            unicors_kind::Rejected => Kind::Rejected,
+        }
+    }
+}
+
 /// The format of a policy document.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

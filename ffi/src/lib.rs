@@ -22,10 +22,13 @@
 mod boundary;
 pub mod builder;
 pub mod config_error;
+pub mod counters;
 pub mod decision;
 pub mod enums;
 pub mod header;
 pub mod policy;
+pub mod policy_cell;
+pub mod shadow;
 pub mod status;
 pub mod version;
 

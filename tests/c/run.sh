@@ -104,12 +104,12 @@ CFLAGS=(-std=c11 -Wall -Wextra -Werror -Wpedantic -g -I include)
 SAN=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
 DYN_LINK=(-L "$DEBUG" -lunicors "-Wl,-rpath,$LIBDIR")
 STATIC_LINK=("$DEBUG/libunicors.a" "${NATIVE[@]}")
-TESTS=(corpus api builder threads)
+TESTS=(corpus api builder threads operations)
 
 extra_libs() { # per-test libraries
     case $1 in
     corpus) printf '%s\n' "${JANSSON[@]}" ;;
-    threads) echo -pthread ;;
+    threads | operations) echo -pthread ;;
     esac
 }
 
@@ -165,6 +165,8 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 CASES="$ROOT/tests/cases"
 THREAD_ITERATIONS=2000
 VALGRIND_THREAD_ITERATIONS=100
+SWAPS=2000
+VALGRIND_SWAPS=100
 
 # Do the leak gates work here? The control leaks on purpose.
 LSAN=1
@@ -212,6 +214,12 @@ step threads-dyn "$OUT/bin/threads-dyn" "$THREAD_ITERATIONS"
 step threads-static "$OUT/bin/threads-static" "$THREAD_ITERATIONS"
 step threads-valgrind "${VALGRIND[@]}" "$OUT/bin/threads-dyn" "$VALGRIND_THREAD_ITERATIONS"
 step threads-asan "$OUT/bin/threads-asan" "$THREAD_ITERATIONS"
+step operations-dyn --show "$OUT/bin/operations-dyn" "$SWAPS"
+step operations-static "$OUT/bin/operations-static" "$SWAPS"
+# --fair-sched: the writer waits for the readers between swaps; valgrind's
+# default scheduling lets a yielding thread spin for its whole time slice.
+step operations-valgrind "${VALGRIND[@]}" --fair-sched=yes "$OUT/bin/operations-dyn" "$VALGRIND_SWAPS"
+step operations-asan "$OUT/bin/operations-asan" "$SWAPS"
 
 step cxx-dyn "$OUT/bin/cxx-dyn"
 step cxx-valgrind "${VALGRIND[@]}" "$OUT/bin/cxx-dyn"

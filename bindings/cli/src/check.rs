@@ -44,6 +44,11 @@ pub(crate) struct CheckArgs {
     /// The host's own verdict on the origin (a callback, a database…).
     #[arg(long, value_enum)]
     origin_verdict: Option<Verdict>,
+    /// A candidate policy to run report-only beside `--policy`: both
+    /// decisions are shown, and what differs. The exit status follows the
+    /// enforced policy.
+    #[arg(long, value_name = "FILE")]
+    shadow: Option<PathBuf>,
     /// Print one JSON object for machines.
     #[arg(long)]
     json: bool,
@@ -100,6 +105,14 @@ fn request_lines(args: &CheckArgs) -> Result<Lines, String> {
 pub(crate) fn run(args: &CheckArgs, out: &mut String) -> Result<ExitCode, String> {
     let source = policy_source::read(args.policy.as_ref(), args.format)?;
     let policy = policy_source::build(&source)?;
+    let shadow_source = match &args.shadow {
+        Some(path) => Some(policy_source::read(Some(path), None)?),
+        None => None,
+    };
+    let shadow_policy = shadow_source
+        .as_ref()
+        .map(policy_source::build)
+        .transpose()?;
     let lines = request_lines(args)?;
     let pairs: Vec<(&[u8], &[u8])> = lines
         .headers
@@ -110,13 +123,64 @@ pub(crate) fn run(args: &CheckArgs, out: &mut String) -> Result<ExitCode, String
     let request = Request::new(lines.method.as_bytes(), &pairs)
         .with_path(args.path.as_bytes())
         .with_origin_verdict(verdict);
-    let decision = policy.evaluate(request);
-    let explanation = explain(&decision, &lines.method, &lines.headers);
+    let (decision, shadow) = match &shadow_policy {
+        Some(candidate) => {
+            let shadowed = policy.evaluate_shadowed(candidate, request);
+            (
+                shadowed.enforced,
+                Some((shadowed.shadow, shadowed.difference)),
+            )
+        }
+        None => (policy.evaluate(request), None),
+    };
+    let explain_one = |d: &Decision<'_>| explain(d, &lines.method, &lines.headers);
+    let shadow_name = shadow_source.as_ref().map_or("", |s| s.name.as_str());
     if args.json {
-        let report = to_json(&decision, &lines, args, &source.name, &explanation);
+        let mut report = json!({
+            "policy": source.name,
+            "request": {
+                "method": lines.method,
+                "path": args.path,
+                "headers": lines.headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>(),
+                "origin_verdict": verdict,
+            },
+        });
+        extend(
+            &mut report,
+            decision_json(&decision, &explain_one(&decision)),
+        );
+        if let Some((candidate, difference)) = &shadow {
+            let mut shadow_report = json!({ "policy": shadow_name });
+            extend(
+                &mut shadow_report,
+                decision_json(candidate, &explain_one(candidate)),
+            );
+            report["shadow"] = shadow_report;
+            report["difference"] = json!(difference.names().collect::<Vec<_>>());
+        }
         say!(out, "{report:#}");
     } else {
-        print_human(out, &decision, &lines, args, &source.name, &explanation);
+        say!(out, "policy: {}", source.name);
+        print_request(out, &lines, args);
+        say!(out);
+        print_decision(out, &decision, &explain_one(&decision));
+        if let Some((candidate, difference)) = &shadow {
+            say!(out);
+            say!(out, "report-only policy: {shadow_name} (not applied)");
+            print_decision(out, candidate, &explain_one(candidate));
+            say!(out);
+            if difference.is_empty() {
+                say!(
+                    out,
+                    "difference: none (the browser would see the same response)"
+                );
+            } else {
+                say!(
+                    out,
+                    "difference: {difference} (enforcing the report-only policy would change this response)"
+                );
+            }
+        }
     }
     Ok(if decision.kind() == Kind::Rejected {
         ExitCode::from(EXIT_REJECTED)
@@ -125,15 +189,7 @@ pub(crate) fn run(args: &CheckArgs, out: &mut String) -> Result<ExitCode, String
     })
 }
 
-fn print_human(
-    out: &mut String,
-    decision: &Decision<'_>,
-    lines: &Lines,
-    args: &CheckArgs,
-    policy: &str,
-    explanation: &str,
-) {
-    say!(out, "policy: {policy}");
+fn print_request(out: &mut String, lines: &Lines, args: &CheckArgs) {
     say!(
         out,
         "> {} {}",
@@ -148,7 +204,10 @@ fn print_human(
             printable(value.as_bytes())
         );
     }
-    say!(out);
+}
+
+/// The explanation line, then the response as the browser gets it.
+pub(crate) fn print_decision(out: &mut String, decision: &Decision<'_>, explanation: &str) {
     say!(out, "{explanation}");
     match decision.status() {
         Some(status) => say!(
@@ -169,21 +228,16 @@ fn print_human(
     }
 }
 
-fn to_json(
-    decision: &Decision<'_>,
-    lines: &Lines,
-    args: &CheckArgs,
-    policy: &str,
-    explanation: &str,
-) -> serde_json::Value {
+/// Adds the fields of `more` (an object) to `report` (an object).
+fn extend(report: &mut serde_json::Value, more: serde_json::Value) {
+    if let (Some(report), serde_json::Value::Object(more)) = (report.as_object_mut(), more) {
+        report.extend(more);
+    }
+}
+
+/// A decision's fields, the same in `check --json` and `diff --json`.
+pub(crate) fn decision_json(decision: &Decision<'_>, explanation: &str) -> serde_json::Value {
     json!({
-        "policy": policy,
-        "request": {
-            "method": lines.method,
-            "path": args.path,
-            "headers": lines.headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>(),
-            "origin_verdict": args.origin_verdict.map(|v| v == Verdict::Allow),
-        },
         "kind": decision.kind().as_str(),
         "reason": decision.reason().map(|r| json!({"code": r.code(), "message": r.message()})),
         "explanation": explanation,

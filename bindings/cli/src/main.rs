@@ -12,9 +12,11 @@ macro_rules! say {
 }
 
 mod check;
+mod diff;
 mod explain;
 mod lint;
 mod policy_source;
+mod requests;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -29,7 +31,7 @@ const EXIT_UNUSABLE: u8 = 2;
 #[command(
     name = "unicors",
     version,
-    about = "Check requests against a CORS policy and lint policies"
+    about = "Check requests against a CORS policy, compare policies, lint policies"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -46,6 +48,10 @@ enum Command {
     /// Report every problem of a policy file: errors (the policy is refused)
     /// and warnings. Exits 1 when there is an error.
     Lint(lint::LintArgs),
+    /// Replay requests (the shared corpus, or recorded ones) through two
+    /// policies and show every response that would change if NEW replaced
+    /// OLD. Exits 0 when none would, 1 when some would, 2 when unusable.
+    Diff(diff::DiffArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +60,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&args, &mut out),
         Command::Lint(args) => lint::run(&args, &mut out),
+        Command::Diff(args) => diff::run(&args, &mut out),
     };
     // Written once; a closed pipe (`unicors lint x | head -1`) is not an error.
     let mut stdout = std::io::stdout().lock();

@@ -225,3 +225,188 @@ fn unusable_input_exits_2() {
     let output = unicors(&["lint", "/nonexistent/policy.toml"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// The example policy without `http://localhost:*` and with a shorter max-age.
+fn narrower_example() -> std::path::PathBuf {
+    let text = include_str!("../../../examples/policy.toml")
+        .replace("  \"http://localhost:*\",\n", "")
+        .replace("max_age = 600", "max_age = 300");
+    assert!(!text.contains("localhost:*"));
+    write_policy("narrower.toml", &text)
+}
+
+const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/policy.toml");
+
+#[test]
+fn check_shadow_shows_both_decisions_and_what_differs() {
+    let candidate = narrower_example();
+    let candidate = candidate.to_str().expect("utf-8 path");
+    let args = [
+        "check",
+        "--policy",
+        EXAMPLE,
+        "--shadow",
+        candidate,
+        "--origin",
+        "http://localhost:3000",
+    ];
+    let output = unicors(&args);
+    // The exit status follows the enforced policy, which allows it.
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(
+        text.contains("allowed: the page at http://localhost:3000"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("report-only policy: {candidate} (not applied)")),
+        "{text}"
+    );
+    assert!(text.contains("rejected (origin_not_allowed)"), "{text}");
+    assert!(text.contains("difference: kind, reason, headers"), "{text}");
+
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let report: serde_json::Value =
+        serde_json::from_slice(&unicors(&json_args).stdout).expect("JSON output");
+    assert_eq!(report["kind"], "actual");
+    assert_eq!(report["shadow"]["kind"], "rejected");
+    assert_eq!(report["shadow"]["reason"]["code"], "origin_not_allowed");
+    assert_eq!(report["shadow"]["policy"], candidate);
+    assert_eq!(
+        report["difference"],
+        serde_json::json!(["kind", "reason", "headers"])
+    );
+
+    // An origin both allow: same answer.
+    let output = unicors(&[
+        "check",
+        "--policy",
+        EXAMPLE,
+        "--shadow",
+        candidate,
+        "--origin",
+        "https://app.example.com",
+    ]);
+    assert!(
+        stdout(&output).contains("difference: none"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn diff_replays_the_corpus_and_counts_what_changes() {
+    let candidate = narrower_example();
+    let candidate = candidate.to_str().expect("utf-8 path");
+    let output = unicors(&["diff", EXAMPLE, candidate]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let text = stdout(&output);
+    assert!(text.contains("requests: 3"), "{text}");
+    assert!(
+        text.contains("from the shared corpus (tests/cases), embedded"),
+        "{text}"
+    );
+    assert!(text.contains("newly rejected: GET / ["), "{text}");
+    assert!(
+        text.contains("  - Access-Control-Allow-Origin: http://localhost:3000"),
+        "{text}"
+    );
+    assert!(text.contains("  + Access-Control-Max-Age: 300"), "{text}");
+    assert!(
+        text.contains("newly rejected by reason: origin_not_allowed"),
+        "{text}"
+    );
+
+    let report: serde_json::Value =
+        serde_json::from_slice(&unicors(&["diff", "--json", EXAMPLE, candidate]).stdout)
+            .expect("JSON output");
+    let corpus_size = report["requests"]["count"].as_u64().expect("a count");
+    assert!(corpus_size >= 377, "{corpus_size}");
+    let changed = report["changed"].as_array().expect("a list");
+    assert_eq!(report["summary"]["changed"], changed.len());
+    assert!(
+        changed
+            .iter()
+            .all(|c| !c["difference"].as_array().expect("names").is_empty())
+    );
+    let rejected = &report["summary"]["newly_rejected_by_reason"]["origin_not_allowed"];
+    assert_eq!(rejected, &report["summary"]["newly_rejected"]);
+
+    // A policy against itself: nothing changes, exit 0.
+    let output = unicors(&["diff", EXAMPLE, EXAMPLE]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stdout(&output).contains("none would change"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn diff_reads_recorded_requests() {
+    let candidate = narrower_example();
+    let requests = write_policy(
+        "recorded.jsonl",
+        concat!(
+            r#"{"method": "GET", "headers": [["Origin", "http://localhost:8080"]]}"#,
+            "\n\n",
+            r#"{"method": "GET", "path": "/x", "headers": [["Origin", "https://app.example.com"]]}"#,
+            "\n",
+            r#"{"name": "odd bytes", "method": "GET", "headers": [["Origin", {"hex": "ff"}]]}"#,
+            "\n",
+        ),
+    );
+    let output = unicors(&[
+        "diff",
+        "--requests",
+        requests.to_str().expect("utf-8 path"),
+        EXAMPLE,
+        candidate.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(text.contains("requests: 3 from"), "{text}");
+    assert!(text.contains("newly rejected: GET / [line 1]"), "{text}");
+    assert!(
+        text.contains("summary: 3 requests, 1 would change: 1 newly rejected"),
+        "{text}"
+    );
+}
+
+#[test]
+fn diff_lists_every_unusable_input() {
+    let requests = write_policy(
+        "broken.jsonl",
+        "{\"method\": \"GET\"}\nnot json\n{\"headers\": []}\n",
+    );
+    let output = unicors(&[
+        "diff",
+        "--requests",
+        requests.to_str().expect("utf-8 path"),
+        EXAMPLE,
+        EXAMPLE,
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("line 2: not JSON"), "{error}");
+    assert!(error.contains("line 3: `method` is missing"), "{error}");
+
+    let bad_one = write_policy(
+        "bad-one.toml",
+        "allow_origins = [\"*\"]\nallow_credentials = true\n",
+    );
+    let bad_two = write_policy("bad-two.toml", "max_age = -1\n");
+    let output = unicors(&[
+        "diff",
+        bad_one.to_str().expect("utf-8 path"),
+        bad_two.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        error.contains("origin_wildcard_with_credentials"),
+        "{error}"
+    );
+    assert!(error.contains("max_age"), "{error}");
+}
