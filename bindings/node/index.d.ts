@@ -23,6 +23,11 @@ export declare class NativePolicy {
    * encoded as UTF-8); an odd count ignores the last name.
    */
   evaluate(method: string, headers: Array<string>, path?: string | undefined | null, originAllowed?: boolean | undefined | null): Decision
+  /**
+   * Decides one request with this policy and, report-only, with
+   * `shadow` (arguments as `evaluate`).
+   */
+  evaluateShadowed(shadow: NativePolicy, method: string, headers: Array<string>, path?: string | undefined | null, originAllowed?: boolean | undefined | null): Shadowed
 }
 
 /** Reads a policy file (`.json` is JSON, anything else TOML). */
@@ -72,6 +77,13 @@ export interface DecisionTables {
   vary: Array<string>
   /** The CORS response header names (conventional case), by index (bit). */
   headerNames: Array<string>
+  /**
+   * The counters' names, by index (`kind`, `rejected.<reason>`, then
+   * the same under `shadow.`, then `shadow.differences`).
+   */
+  counters: Array<string>
+  /** What may differ between two decisions, by bit (`kind` is bit 0). */
+  differences: Array<string>
 }
 
 /** One problem found in a policy. */
@@ -93,6 +105,16 @@ export interface Problem {
  * passes only these lines across.
  */
 export declare function requestHeaderNames(): Array<string>
+
+/** A request decided by an enforced and a report-only policy. */
+export interface Shadowed {
+  /** The decision to apply. */
+  decision: Decision
+  /** What the report-only policy would have decided. */
+  shadow: Decision
+  /** What differs, as bits (`decisionTables().differences` names them). */
+  difference: number
+}
 
 /**
  * The names of `vary` (a decision's `vary`) that the response's existing

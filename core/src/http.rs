@@ -100,7 +100,7 @@ impl Policy {
     }
 }
 
-fn header_name(name: crate::HeaderName) -> header::HeaderName {
+pub(crate) fn header_name(name: crate::HeaderName) -> header::HeaderName {
     header::HeaderName::from_static(name.as_lowercase_str())
 }
 

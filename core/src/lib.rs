@@ -71,6 +71,8 @@ mod header_rules;
 mod header_text;
 #[cfg(feature = "http")]
 pub mod http;
+#[cfg(feature = "http")]
+mod http_values;
 mod kind;
 mod method;
 mod name_set;
@@ -99,7 +101,7 @@ pub use kind::Kind;
 pub use policy::{Policy, lint, read_document};
 pub use problem::{ConfigError, Problem, ProblemCode, Severity};
 pub use reason::Reason;
-pub use request::{PairIter, REQUEST_HEADER_NAMES, Request};
+pub use request::{BytePairs, PairIter, REQUEST_HEADER_NAMES, Request};
 pub use response_header::{HeaderName, ResponseHeader, is_cors_response_header};
 pub use shadow::Shadowed;
 pub use vary::{Vary, VaryName};

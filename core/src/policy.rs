@@ -128,6 +128,16 @@ impl Policy {
         !self.routes.is_empty()
     }
 
+    /// The header values the policy itself holds (max-age and expose
+    /// lists of every scope), for hosts that prebuild them.
+    #[cfg(feature = "http")]
+    pub(crate) fn own_header_values(&self) -> impl Iterator<Item = &[u8]> {
+        std::iter::once(&self.root)
+            .chain(&self.routes)
+            .flat_map(|rules| [rules.max_age.as_deref(), rules.expose.as_deref()])
+            .flatten()
+    }
+
     #[inline]
     fn rules_for(&self, path: &[u8]) -> &Rules {
         match self.table.select(path) {

@@ -29,6 +29,38 @@ impl<'r> Request<'r, PairIter<'r>> {
     }
 }
 
+/// The header iterator of a request built from owned or borrowed byte
+/// pairs (`Vec<u8>`, `Cow<[u8]>`, `Box<[u8]>`…), as bindings convert them.
+#[derive(Debug)]
+pub struct BytePairs<'r, T>(Iter<'r, (T, T)>);
+
+// Not derived: a derive would ask `T: Clone`, which cloning the slice
+// iterator does not need.
+impl<T> Clone for BytePairs<'_, T> {
+    fn clone(&self) -> Self {
+        BytePairs(self.0.clone())
+    }
+}
+
+impl<'r, T: AsRef<[u8]>> Iterator for BytePairs<'r, T> {
+    type Item = (&'r [u8], &'r [u8]);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0
+            .next()
+            .map(|(name, value)| (name.as_ref(), value.as_ref()))
+    }
+}
+
+impl<'r, T: AsRef<[u8]>> Request<'r, BytePairs<'r, T>> {
+    /// A request from a slice of `(name, value)` pairs of any byte
+    /// container, with path `/`.
+    pub fn from_pairs(method: &'r [u8], headers: &'r [(T, T)]) -> Self {
+        Request::from_headers(method, BytePairs(headers.iter()))
+    }
+}
+
 impl<'r, H> Request<'r, H>
 where
     H: Iterator<Item = (&'r [u8], &'r [u8])> + Clone,

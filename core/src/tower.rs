@@ -22,30 +22,31 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use ::http::header::{HeaderName, HeaderValue};
-use ::http::{Request, Response};
+use ::http::{Request, Response, StatusCode};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 
+use crate::http_values::PolicyValues;
 use crate::{Policy, Vary};
 
 /// Applies a [`Policy`] to every request of the wrapped service.
 #[derive(Clone, Debug)]
 pub struct CorsLayer {
     policy: Arc<Policy>,
+    values: Arc<PolicyValues>,
 }
 
 impl CorsLayer {
     /// A layer enforcing `policy`.
     pub fn new(policy: Policy) -> Self {
-        CorsLayer {
-            policy: Arc::new(policy),
-        }
+        CorsLayer::from_shared(Arc::new(policy))
     }
 
     /// A layer enforcing a shared policy.
     pub fn from_shared(policy: Arc<Policy>) -> Self {
-        CorsLayer { policy }
+        let values = Arc::new(PolicyValues::new(&policy));
+        CorsLayer { policy, values }
     }
 }
 
@@ -56,6 +57,7 @@ impl<S> Layer<S> for CorsLayer {
         Cors {
             inner,
             policy: Arc::clone(&self.policy),
+            values: Arc::clone(&self.values),
         }
     }
 }
@@ -65,6 +67,7 @@ impl<S> Layer<S> for CorsLayer {
 pub struct Cors<S> {
     inner: S,
     policy: Arc<Policy>,
+    values: Arc<PolicyValues>,
 }
 
 impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for Cors<S>
@@ -84,13 +87,19 @@ where
         let (parts, body) = request.into_parts();
         let (immediate, headers, vary) = {
             let decision = self.policy.evaluate_parts(&parts);
-            match crate::http::immediate_response(&decision) {
-                Some(response) => (Some(response), Vec::new(), Vary::EMPTY),
-                None => (
-                    None,
-                    crate::http::headers(&decision).collect(),
-                    decision.vary(),
-                ),
+            let values = &self.values;
+            let headers = decision.headers().filter_map(|h| {
+                let value = values.value(&h, &parts.headers)?;
+                Some((crate::http::header_name(h.name), value))
+            });
+            match decision.status().and_then(|s| StatusCode::from_u16(s).ok()) {
+                Some(status) => {
+                    let mut response = Response::new(ResBody::default());
+                    *response.status_mut() = status;
+                    crate::http::apply_parts(headers, decision.vary(), response.headers_mut());
+                    (Some(response), Vec::new(), Vary::EMPTY)
+                }
+                None => (None, headers.collect(), decision.vary()),
             }
         };
         let state = match immediate {

@@ -123,8 +123,7 @@ impl<'a> Report<'a> {
     fn replay(old: &'a Policy, new: &'a Policy, recorded: &'a [Recorded]) -> Report<'a> {
         let mut changed = Vec::new();
         for (index, request) in recorded.iter().enumerate() {
-            let pairs = request.pairs();
-            let lines = Request::new(&request.method, &pairs)
+            let lines = Request::from_pairs(&request.method, &request.headers)
                 .with_path(&request.path)
                 .with_origin_verdict(request.origin_verdict);
             let shadowed = old.evaluate_shadowed(new, lines);

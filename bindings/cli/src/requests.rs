@@ -19,16 +19,6 @@ pub(crate) struct Recorded {
     pub(crate) origin_verdict: Option<bool>,
 }
 
-impl Recorded {
-    /// The header lines as the engine takes them.
-    pub(crate) fn pairs(&self) -> Vec<(&[u8], &[u8])> {
-        self.headers
-            .iter()
-            .map(|(n, v)| (n.as_slice(), v.as_slice()))
-            .collect()
-    }
-}
-
 /// Parses every non-empty line; on failure, every bad line's problem.
 pub(crate) fn parse(text: &str) -> Result<Vec<Recorded>, Vec<String>> {
     let mut requests = Vec::new();

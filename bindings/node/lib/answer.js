@@ -57,4 +57,8 @@ function decisionOf (answer) {
   return decision
 }
 
-module.exports = { decisionOf, freezeObject }
+/** What differs, by difference bits: frozen arrays of names (`kind` is bit 0). */
+const DIFFERENCE_NAMES = Object.freeze(Array.from({ length: 32 }, (_, bits) =>
+  Object.freeze(TABLES.differences.filter((name, bit) => bits & (1 << bit)))))
+
+module.exports = { decisionOf, freezeObject, DIFFERENCE_NAMES, TABLES }

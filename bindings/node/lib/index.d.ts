@@ -70,6 +70,51 @@ export declare class Policy {
   static fromJson (text: string): Policy
   readonly warnings: Problem[]
   evaluate (method: string, headers: RequestHeaders, path?: string | null, originAllowed?: boolean | null): Decision
+  /** This policy's decision and, report-only, `shadow`'s, with what differs. */
+  evaluateShadowed (shadow: Policy, method: string, headers: RequestHeaders, path?: string | null,
+    originAllowed?: boolean | null): ShadowedDecision
+}
+
+/** What may differ between two decisions. */
+export type DifferencePart = 'kind' | 'reason' | 'status' | 'headers' | 'vary'
+
+/** A request decided by an enforced and a report-only policy. */
+export interface ShadowedDecision {
+  readonly decision: Decision
+  readonly shadow: Decision
+  /** What differs, in this order; empty when the browser would see the same response. */
+  readonly difference: readonly DifferencePart[]
+}
+
+/** What `onDifference` receives. */
+export interface ShadowDifference extends ShadowedDecision {
+  readonly method: string
+  readonly path?: string
+  /** The request's Origin (request bytes: quote it when logging). */
+  readonly origin?: string
+}
+
+/** The counter names, in order (`not_cors`, `preflight`, …, `shadow.differences`). */
+export declare const COUNTER_NAMES: readonly string[]
+
+/**
+ * The enforced policy and an optional report-only one, swappable while
+ * serving, with counts of the decisions. Pass it as `policy` to an adapter.
+ */
+export declare class LivePolicy {
+  constructor (policy: Policy | string, options?: {
+    shadowPolicy?: Policy | string | null
+    onDifference?: (report: ShadowDifference) => void
+  })
+  static fromFile (path: string, options?: { shadowFile?: string | null, onDifference?: (report: ShadowDifference) => void }): LivePolicy
+  readonly policy: Policy
+  readonly shadowPolicy: Policy | null
+  setPolicy (policy: Policy | string): void
+  setShadowPolicy (policy: Policy | string | null): void
+  /** Re-reads the policy files and swaps both at once; a bad file throws ConfigError and changes nothing. */
+  reload (): Problem[]
+  evaluate (method: string, headers: RequestHeaders, path?: string | null, originAllowed?: boolean | null): Decision
+  counters (): Record<string, number>
 }
 
 /** The only request headers a decision reads (lowercase). */
@@ -85,7 +130,11 @@ export interface CorsOptions {
    * it, as a function (its answer is the host's verdict) or RegExps (they
    * admit what they match, besides the policy's origins).
    */
-  policy?: Policy
+  policy?: Policy | LivePolicy
+  /** A report-only policy (or its file): decided beside the enforced one, never applied. */
+  shadowPolicy?: Policy | string
+  /** Called when the report-only policy would answer differently (default: a console.info line). */
+  onShadowDifference?: (report: ShadowDifference) => void
   /**
    * RegExps match the whole origin (`g`/`y` ignored). A function's answer:
    * true admits; a string, RegExp or array admits the origins it names or
@@ -119,7 +168,7 @@ export declare function cors (options?: CorsOptions):
   (req: { method?: string, url?: string, headers: Record<string, string | string[] | undefined> }, res: HeaderTarget, next: (error?: unknown) => void) => void
 
 /** node:http: true when the request was answered (a preflight), false to go on. */
-export declare function handle (policy: Policy,
+export declare function handle (policy: Policy | LivePolicy,
   req: { method?: string, url?: string, headers: Record<string, string | string[] | undefined> },
   res: HeaderTarget, originAllowed?: boolean | null): boolean
 

@@ -7,11 +7,14 @@
  */
 
 const { Policy, ConfigError, REQUEST_HEADER_NAMES } = require('./policy.js')
+const { LivePolicy, COUNTER_NAMES } = require('./live.js')
 const { cors } = require('./express.js')
 const { handle } = require('./http.js')
 
 module.exports = {
   Policy,
+  LivePolicy,
+  COUNTER_NAMES,
   ConfigError,
   REQUEST_HEADER_NAMES,
   cors,

@@ -13,6 +13,7 @@
  */
 
 const { Policy } = require('./policy.js')
+const { LivePolicy } = require('./live.js')
 
 /** The `cors` package's default methods (@fastify/cors's are 'GET,HEAD,POST'). */
 const DEFAULT_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE']
@@ -85,7 +86,9 @@ function originCheck (origin, { credentials, thisArg } = {}) {
 /** `{ policy, origin? }`: a unicors Policy, optionally with a JavaScript origin check. */
 function fromPolicy (options) {
   const { policy, origin } = options
-  if (!(policy instanceof Policy)) throw new TypeError('options.policy must be a unicors Policy')
+  if (!(policy instanceof Policy) && !(policy instanceof LivePolicy)) {
+    throw new TypeError('options.policy must be a unicors Policy or LivePolicy')
+  }
   if (origin === undefined) return { policy, check: null, disabled: false }
   const valid = typeof origin === 'function' || origin instanceof RegExp ||
     (Array.isArray(origin) && origin.length > 0 && origin.every((e) => e instanceof RegExp))
@@ -103,7 +106,7 @@ function fromPolicy (options) {
 // The options the adapters understand; fastify's plugin-level options that
 // do not change CORS answers are accepted as well. Anything else throws:
 // a typo (`origins`) must not silently mean the default, any origin.
-const KNOWN_OPTIONS = new Set(['policy', 'origin', 'methods', 'allowedHeaders', 'headers', 'exposedHeaders',
+const KNOWN_OPTIONS = new Set(['policy', 'shadowPolicy', 'onShadowDifference', 'origin', 'methods', 'allowedHeaders', 'headers', 'exposedHeaders',
   'credentials', 'maxAge', 'preflightContinue', 'optionsSuccessStatus', 'preflight', 'logLevel', 'prefix'])
 const UNSUPPORTED_OPTIONS = {
   hook: 'unicors decides in onRequest, before the body is read',
@@ -124,7 +127,27 @@ function checkOptionNames (options) {
   }
 }
 
-function fromCorsOptions (options = {}, { defaultMethods = DEFAULT_METHODS, thisArg } = {}) {
+/**
+ * With `shadowPolicy` (a Policy or a policy file), the translated policy is
+ * enforced in a LivePolicy beside that report-only policy; differences go to
+ * `onShadowDifference` (default: one console.info line).
+ */
+function fromCorsOptions (options = {}, settings = {}) {
+  const translated = translate(options, settings)
+  const { shadowPolicy, onShadowDifference } = options ?? {}
+  if (shadowPolicy === undefined) {
+    if (onShadowDifference !== undefined) throw new TypeError('onShadowDifference needs shadowPolicy')
+    return translated
+  }
+  if (translated.policy instanceof LivePolicy) {
+    throw new TypeError('a LivePolicy carries its own report-only policy: give shadowPolicy to the LivePolicy')
+  }
+  if (translated.disabled) return translated
+  const live = new LivePolicy(translated.policy, { shadowPolicy, onDifference: onShadowDifference })
+  return { ...translated, policy: live }
+}
+
+function translate (options = {}, { defaultMethods = DEFAULT_METHODS, thisArg } = {}) {
   if (options === null || typeof options !== 'object') {
     throw new TypeError('CORS options must be an object (options delegates are not supported: ' +
       'use an origin function, or a Policy with routes)')

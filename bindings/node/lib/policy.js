@@ -13,7 +13,7 @@
 
 const native = require('../index.js')
 const { RequestCache } = require('./cache.js')
-const { decisionOf, freezeObject } = require('./answer.js')
+const { decisionOf, freezeObject, DIFFERENCE_NAMES } = require('./answer.js')
 
 const REQUEST_HEADER_NAMES = Object.freeze(native.requestHeaderNames())
 const WANTED = new Set(REQUEST_HEADER_NAMES)
@@ -98,6 +98,8 @@ class Policy {
   #id
   // Without routes the path never matters, so requests can be cached.
   #requests
+  // Report-only pairs: the shadow Policy → a RequestCache of pairs.
+  #pairs = new WeakMap()
 
   /**
    * @param {object} options the policy keys in camelCase (`allowOrigins`,
@@ -146,6 +148,22 @@ class Policy {
    * @param {boolean} [originAllowed] the host's own verdict on the Origin
    */
   evaluate (method, headers, path, originAllowed) {
+    return this.#evaluate(null, method, headers, path, originAllowed)
+  }
+
+  /**
+   * Decides one request with this policy and, report-only, with `shadow`
+   * (arguments as `evaluate`): a frozen `{ decision, shadow, difference }`,
+   * `difference` naming what differs (`[]` when nothing does). LivePolicy
+   * is the usual way to use it.
+   */
+  evaluateShadowed (shadow, method, headers, path, originAllowed) {
+    if (!(shadow instanceof Policy)) throw new TypeError('the report-only policy must be a unicors Policy')
+    return this.#evaluate(shadow, method, headers, path, originAllowed)
+  }
+
+  /** A decision (`shadow` null) or a report-only pair. */
+  #evaluate (shadow, method, headers, path, originAllowed) {
     method = String(method)
     const verdict = originAllowed == null ? null : Boolean(originAllowed)
     if (isHeadersObject(headers)) {
@@ -154,11 +172,50 @@ class Policy {
       const requestHeaders = single(headers[REQUEST_HEADERS])
       const privateNetwork = single(headers[PRIVATE_NETWORK])
       if (origin !== null && requestMethod !== null && requestHeaders !== null && privateNetwork !== null) {
-        return this.#decide(method, origin, requestMethod, requestHeaders, privateNetwork, path, verdict)
+        return shadow === null
+          ? this.#decide(method, origin, requestMethod, requestHeaders, privateNetwork, path, verdict)
+          : this.#decidePair(shadow, method, origin, requestMethod, requestHeaders, privateNetwork, path, verdict)
       }
     }
-    return freezeObject(this.#native.evaluate(method, requestLines(headers),
-      path == null ? null : String(path), verdict))
+    const lines = requestLines(headers)
+    return shadow === null
+      ? freezeObject(this.#native.evaluate(method, lines, path == null ? null : String(path), verdict))
+      : this.#generalPair(shadow, method, lines, path, verdict)
+  }
+
+  #decidePair (shadow, method, origin, requestMethod, requestHeaders, privateNetwork, path, verdict) {
+    if (this.#requests === null || shadow.#requests === null) {
+      return this.#crossPair(shadow, method, origin, requestMethod, requestHeaders, privateNetwork,
+        path == null ? undefined : String(path), verdict)
+    }
+    let pairs = this.#pairs.get(shadow)
+    if (pairs === undefined) this.#pairs.set(shadow, (pairs = new RequestCache()))
+    let pair = pairs.get(method, origin, requestMethod, requestHeaders, privateNetwork, verdict)
+    if (pair === undefined) {
+      pair = this.#crossPair(shadow, method, origin, requestMethod, requestHeaders, privateNetwork, undefined, verdict)
+      pairs.set(method, origin, requestMethod, requestHeaders, privateNetwork, verdict, pair)
+    }
+    return pair
+  }
+
+  #crossPair (shadow, method, origin, requestMethod, requestHeaders, privateNetwork, path, verdict) {
+    const latin1 = fitsLatin1(method) && fitsLatin1(origin) && fitsLatin1(requestMethod) &&
+      fitsLatin1(requestHeaders) && fitsLatin1(privateNetwork) && fitsLatin1(path)
+    const answer = native.decideFast(this.#id, method, origin, requestMethod, requestHeaders, privateNetwork, path,
+      verdict === null ? undefined : verdict, latin1, shadow.#id)
+    if (answer !== null) {
+      const [enforced, bits, candidate] = answer.split('\0')
+      return pairOf(decisionOf(enforced), decisionOf(candidate), Number(bits))
+    }
+    const lines = []
+    const values = [origin, requestMethod, requestHeaders, privateNetwork]
+    for (let i = 0; i < values.length; i++) if (values[i] !== undefined) lines.push(REQUEST_HEADER_NAMES[i], values[i])
+    return this.#generalPair(shadow, method, lines, path, verdict)
+  }
+
+  #generalPair (shadow, method, lines, path, verdict) {
+    const both = this.#native.evaluateShadowed(shadow.#native, method, lines, path == null ? null : String(path), verdict)
+    return pairOf(freezeObject(both.decision), freezeObject(both.shadow), both.difference)
   }
 
   #decide (method, origin, requestMethod, requestHeaders, privateNetwork, path, verdict) {
@@ -189,6 +246,11 @@ class Policy {
     for (let i = 0; i < values.length; i++) if (values[i] !== undefined) lines.push(REQUEST_HEADER_NAMES[i], values[i])
     return freezeObject(this.#native.evaluate(method, lines, path ?? null, verdict))
   }
+}
+
+/** A frozen report-only pair; `difference` names what differs (a shared frozen array). */
+function pairOf (decision, shadow, bits) {
+  return Object.freeze({ decision, shadow, difference: DIFFERENCE_NAMES[bits & 31] })
 }
 
 module.exports = { Policy, ConfigError, REQUEST_HEADER_NAMES }

@@ -1,8 +1,10 @@
 //! The hot crossing: one raw N-API function, `decideFast(id, method,
 //! origin, requestMethod, requestHeaders, privateNetwork, path, verdict,
-//! latin1)`,
+//! latin1, shadowId)`,
 //! that decides a request from the four CORS request header values and
-//! returns the decision as one short string (see [`encode`]).
+//! returns the decision as one short string (see [`encode`]). With a
+//! report-only policy's number as `shadowId`, the string is the enforced
+//! answer, a NUL, the difference bits, a NUL and the report-only answer.
 //!
 //! Why raw: a napi-rs class method spends most of a microsecond on checked
 //! `this` unwrapping and borrow bookkeeping, and a decision returned as an
@@ -23,7 +25,7 @@ use unicors::{Decision, Request};
 use crate::registry;
 
 /// The argument count of `decideFast`.
-const ARGS: usize = 9;
+const ARGS: usize = 10;
 
 /// Buffers reused across calls on one thread.
 #[derive(Default)]
@@ -34,6 +36,8 @@ struct Buffers {
     bytes: Vec<u8>,
     /// The core's scratch for a normalised header echo.
     scratch: Vec<u8>,
+    /// The same for the report-only policy's decision.
+    shadow_scratch: Vec<u8>,
     /// The encoded answer.
     answer: Vec<u8>,
 }
@@ -95,6 +99,17 @@ unsafe fn decide(
     if unsafe { sys::napi_get_value_bool(env, argv[8], &mut latin1) } != sys::Status::napi_ok {
         latin1 = false;
     }
+    let mut shadow_id = 0u32;
+    let shadow = if unsafe { sys::napi_get_value_uint32(env, argv[9], &mut shadow_id) }
+        == sys::Status::napi_ok
+    {
+        Some(
+            registry::get(shadow_id)
+                .ok_or(Thrown(c"decideFast: no such shadow policy on this thread"))?,
+        )
+    } else {
+        None
+    };
 
     BUFFERS.with(|buffers| {
         let buffers = &mut *buffers.borrow_mut();
@@ -115,8 +130,28 @@ unsafe fn decide(
         let request = Request::from_headers(method, lines)
             .with_path(slice(&texts[5]).unwrap_or(b"/"))
             .with_origin_verdict(verdict);
-        let decision = policy.evaluate_with_scratch(request, &mut buffers.scratch);
-        if !encode(&decision, &mut buffers.answer) {
+        let answer = &mut buffers.answer;
+        answer.clear();
+        let encoded = match &shadow {
+            None => {
+                let decision = policy.evaluate_with_scratch(request, &mut buffers.scratch);
+                encode(&decision, answer)
+            }
+            Some(shadow) => {
+                let shadowed = policy.evaluate_shadowed_with_scratch(
+                    shadow,
+                    request,
+                    &mut buffers.scratch,
+                    &mut buffers.shadow_scratch,
+                );
+                let first = encode(&shadowed.enforced, answer);
+                answer.push(0);
+                push_decimal(answer, shadowed.difference.bits());
+                answer.push(0);
+                first && encode(&shadowed.shadow, answer)
+            }
+        };
+        if !encoded {
             return unsafe { null(env) };
         }
         let mut value = ptr::null_mut();
@@ -238,11 +273,11 @@ unsafe fn null(env: sys::napi_env) -> Result<sys::napi_value, Thrown> {
 /// line and a value line per header. Short, because the JS side looks the
 /// string up to reuse the decision it made from it last time.
 ///
-/// Returns false — the caller then takes the general path — if a value
-/// holds a byte outside visible ASCII and space, which the core never
-/// emits: a line break must never be read as a field boundary.
+/// Appends to `out`. Returns false — the caller then takes the general
+/// path — if a value holds a byte outside visible ASCII and space, which
+/// the core never emits: a line break (or a NUL) must never be read as a
+/// field boundary.
 fn encode(decision: &Decision<'_>, out: &mut Vec<u8>) -> bool {
-    out.clear();
     out.extend_from_slice(decision.kind().as_str().as_bytes());
     out.push(b'\n');
     if let Some(status) = decision.status() {

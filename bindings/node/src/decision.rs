@@ -72,6 +72,11 @@ pub struct DecisionTables {
     pub vary: Vec<&'static str>,
     /// The CORS response header names (conventional case), by index (bit).
     pub header_names: Vec<&'static str>,
+    /// The counters' names, by index (`kind`, `rejected.<reason>`, then
+    /// the same under `shadow.`, then `shadow.differences`).
+    pub counters: Vec<&'static str>,
+    /// What may differ between two decisions, by bit (`kind` is bit 0).
+    pub differences: Vec<&'static str>,
 }
 
 /// The tables behind `decideFast`'s numbers.
@@ -88,6 +93,12 @@ pub fn decision_tables() -> DecisionTables {
         header_names: unicors::HeaderName::ALL
             .iter()
             .map(|name| name.as_str())
+            .collect(),
+        counters: (0..unicors::Counters::COUNT)
+            .filter_map(unicors::Counters::name)
+            .collect(),
+        differences: (0..5)
+            .flat_map(|bit| unicors::Difference::from_bits(1 << bit).names())
             .collect(),
     }
 }

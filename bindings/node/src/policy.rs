@@ -1,11 +1,12 @@
 //! Building policies and deciding requests.
 
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use napi::Env;
 use napi::bindgen_prelude::{Either, Unknown};
 use napi_derive::napi;
-use unicors::{ConfigError, Request, Value};
+use unicors::{BytePairs, ConfigError, Request, Value};
 
 use crate::case::snake_keys;
 use crate::decision::Decision;
@@ -123,20 +124,76 @@ impl NativePolicy {
         path: Option<String>,
         origin_allowed: Option<bool>,
     ) -> Decision {
-        let method = unicors::header_text_bytes(&method);
-        let path = path.as_deref().map(unicors::header_text_bytes);
-        let lines: Vec<_> = headers
-            .chunks_exact(2)
-            .map(|pair| {
-                (
-                    unicors::header_text_bytes(&pair[0]),
-                    unicors::header_text_bytes(&pair[1]),
-                )
-            })
-            .collect();
-        let request = Request::from_headers(&method, lines.iter().map(|(n, v)| (&n[..], &v[..])))
-            .with_path(path.as_deref().unwrap_or_default())
-            .with_origin_verdict(origin_allowed);
-        self.policy.evaluate(request).into()
+        with_request(
+            &method,
+            &headers,
+            path.as_deref(),
+            origin_allowed,
+            |request| self.policy.evaluate(request).into(),
+        )
     }
+
+    /// Decides one request with this policy and, report-only, with
+    /// `shadow` (arguments as `evaluate`).
+    #[napi(catch_unwind)]
+    pub fn evaluate_shadowed(
+        &self,
+        shadow: &NativePolicy,
+        method: String,
+        headers: Vec<String>,
+        path: Option<String>,
+        origin_allowed: Option<bool>,
+    ) -> Shadowed {
+        with_request(
+            &method,
+            &headers,
+            path.as_deref(),
+            origin_allowed,
+            |request| {
+                let shadowed = self.policy.evaluate_shadowed(&shadow.policy, request);
+                Shadowed {
+                    difference: shadowed.difference.bits(),
+                    decision: shadowed.enforced.into(),
+                    shadow: shadowed.shadow.into(),
+                }
+            },
+        )
+    }
+}
+
+/// A request decided by an enforced and a report-only policy.
+#[napi(object, object_from_js = false)]
+#[derive(Debug)]
+pub struct Shadowed {
+    /// The decision to apply.
+    pub decision: Decision,
+    /// What the report-only policy would have decided.
+    pub shadow: Decision,
+    /// What differs, as bits (`decisionTables().differences` names them).
+    pub difference: u32,
+}
+
+/// Converts a request's JavaScript strings and hands the core request to `decide`.
+fn with_request<R>(
+    method: &str,
+    headers: &[String],
+    path: Option<&str>,
+    origin_allowed: Option<bool>,
+    decide: impl for<'a> FnOnce(Request<'a, BytePairs<'a, Cow<'a, [u8]>>>) -> R,
+) -> R {
+    let method = unicors::header_text_bytes(method);
+    let path = path.map(unicors::header_text_bytes);
+    let lines: Vec<_> = headers
+        .chunks_exact(2)
+        .map(|pair| {
+            (
+                unicors::header_text_bytes(&pair[0]),
+                unicors::header_text_bytes(&pair[1]),
+            )
+        })
+        .collect();
+    let request = Request::from_pairs(&method[..], &lines)
+        .with_path(path.as_deref().unwrap_or_default())
+        .with_origin_verdict(origin_allowed);
+    decide(request)
 }

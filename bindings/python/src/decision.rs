@@ -30,6 +30,11 @@ impl Decision {
     pub(crate) fn new(decision: unicors::Decision<'static>) -> Self {
         Decision { decision }
     }
+
+    /// The kind's stable name.
+    pub(crate) fn kind_name(&self) -> &'static str {
+        self.decision.kind().as_str()
+    }
 }
 
 #[pymethods]

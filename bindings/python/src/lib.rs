@@ -6,10 +6,12 @@ use pyo3::prelude::*;
 
 mod convert;
 mod decision;
+mod live;
 mod policy;
 mod problems;
 
 pub use decision::Decision;
+pub use live::{LivePolicy, ShadowCall};
 pub use policy::Policy;
 pub use problems::{ConfigError, Problem};
 
@@ -22,6 +24,8 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(decision::is_cors_response_header, module)?)?;
     module.add_class::<Policy>()?;
     module.add_class::<Decision>()?;
+    module.add_class::<LivePolicy>()?;
+    module.add_class::<ShadowCall>()?;
     module.add_class::<Problem>()?;
     module.add("ConfigError", module.py().get_type::<ConfigError>())?;
     Ok(())

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
-use unicors::{ConfigError, Request};
+use unicors::{BytePairs, ConfigError, Request};
 
 use crate::convert::{any_bytes, options_document, request_header_objects};
 use crate::decision::Decision;
@@ -20,6 +20,16 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// Wraps a core policy.
+    pub(crate) fn from_core(policy: unicors::Policy) -> Self {
+        Policy { policy }
+    }
+
+    /// The core policy.
+    pub(crate) fn core(&self) -> &unicors::Policy {
+        &self.policy
+    }
+
     fn built(py: Python<'_>, result: Result<unicors::Policy, ConfigError>) -> PyResult<Self> {
         result
             .map(|policy| Policy { policy })
@@ -85,23 +95,9 @@ impl Policy {
         path: Option<&Bound<'_, PyAny>>,
         origin_allowed: Option<bool>,
     ) -> PyResult<Decision> {
-        let method = any_bytes(method, "method")?;
-        let path = match path {
-            Some(path) if !path.is_none() => any_bytes(path, "path")?,
-            _ => Cow::Borrowed(&b""[..]),
-        };
-        let objects = request_header_objects(headers)?;
-        let mut lines = Vec::with_capacity(objects.len());
-        for (name, value) in &objects {
-            lines.push((
-                any_bytes(name, "header names")?,
-                any_bytes(value, "header values")?,
-            ));
-        }
-        let request = Request::from_headers(&method, lines.iter().map(|(n, v)| (&n[..], &v[..])))
-            .with_path(&path)
-            .with_origin_verdict(origin_allowed);
-        Ok(Decision::new(self.policy.evaluate(request).into_owned()))
+        with_request(method, headers, path, origin_allowed, |request| {
+            Decision::new(self.policy.evaluate(request).into_owned())
+        })
     }
 
     fn __repr__(&self) -> String {
@@ -110,4 +106,32 @@ impl Policy {
             self.policy.warnings().len()
         )
     }
+}
+
+/// Converts one request's Python values (bytes or str; only the CORS
+/// header lines are converted) and hands the core request to `decide`.
+pub(crate) fn with_request<R>(
+    method: &Bound<'_, PyAny>,
+    headers: &Bound<'_, PyAny>,
+    path: Option<&Bound<'_, PyAny>>,
+    origin_allowed: Option<bool>,
+    decide: impl for<'a> FnOnce(Request<'a, BytePairs<'a, Cow<'a, [u8]>>>) -> R,
+) -> PyResult<R> {
+    let method = any_bytes(method, "method")?;
+    let path = match path {
+        Some(path) if !path.is_none() => any_bytes(path, "path")?,
+        _ => Cow::Borrowed(&b""[..]),
+    };
+    let objects = request_header_objects(headers)?;
+    let mut lines = Vec::with_capacity(objects.len());
+    for (name, value) in &objects {
+        lines.push((
+            any_bytes(name, "header names")?,
+            any_bytes(value, "header values")?,
+        ));
+    }
+    let request = Request::from_pairs(&method[..], &lines)
+        .with_path(&path)
+        .with_origin_verdict(origin_allowed);
+    Ok(decide(request))
 }

@@ -25,7 +25,8 @@ def test_version_matches_cargo_and_metadata():
 
 
 def test_curated_exports_and_typing_marker():
-    assert sorted(unicors.__all__) == ["ConfigError", "Decision", "Policy", "Problem", "__version__"]
+    assert sorted(unicors.__all__) == ["ConfigError", "Decision", "LivePolicy", "Policy", "Problem",
+                                       "ShadowDifference", "__version__"]
     assert (Path(unicors.__file__).parent / "py.typed").exists()
     assert unicors.Policy.__module__ == "unicors"
     assert issubclass(unicors.ConfigError, ValueError)

@@ -1,6 +1,6 @@
 # Type stubs for the unicors._native extension module (checked against the
 # built module by mypy.stubtest in CI).
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from os import PathLike
 from typing import Literal, Optional, Union, final
 
@@ -100,3 +100,51 @@ class Policy:
         path: Optional[_Text] = None,
         origin_allowed: Optional[bool] = None,
     ) -> Decision: ...
+
+@final
+class ShadowDifference:
+    """A request the report-only policy would answer differently."""
+
+    @property
+    def decision(self) -> Decision: ...
+    @property
+    def shadow(self) -> Decision: ...
+    @property
+    def difference(self) -> list[Literal["kind", "reason", "status", "headers", "vary"]]: ...
+    @property
+    def method(self) -> object: ...
+    @property
+    def path(self) -> Optional[object]: ...
+    @property
+    def origin(self) -> Optional[str]: ...
+
+@final
+class LivePolicy:
+    """The enforced policy and an optional report-only one, swapped
+    atomically, with counters of the decisions."""
+
+    def __new__(
+        cls,
+        policy: Policy,
+        shadow_policy: Optional[Policy] = None,
+        on_difference: Optional[Callable[[ShadowDifference], object]] = None,
+        policy_file: Union[str, PathLike[str], None] = None,
+        shadow_file: Union[str, PathLike[str], None] = None,
+    ) -> LivePolicy: ...
+    @property
+    def policy(self) -> Policy: ...
+    @property
+    def shadow_policy(self) -> Optional[Policy]: ...
+    def set_policy(self, policy: Policy, policy_file: Union[str, PathLike[str], None] = None) -> None: ...
+    def set_shadow_policy(
+        self, shadow_policy: Optional[Policy], shadow_file: Union[str, PathLike[str], None] = None
+    ) -> None: ...
+    def reload(self) -> list[Problem]: ...
+    def evaluate(
+        self,
+        method: _Text,
+        headers: _Headers,
+        path: Optional[_Text] = None,
+        origin_allowed: Optional[bool] = None,
+    ) -> Decision: ...
+    def counters(self) -> dict[str, int]: ...

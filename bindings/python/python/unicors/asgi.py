@@ -5,7 +5,10 @@ ASGI app, accepting Starlette's CORSMiddleware keyword arguments.
                        allow_credentials=True, allow_methods=["*"], allow_headers=["*"])
 
 or `CORSMiddleware(app, policy="cors.toml")` for the policy file every
-unicors surface reads. Preflights the policy answers are answered here (the
+unicors surface reads. `shadow_policy=` runs a candidate policy report-only
+beside it (differences logged at INFO on `unicors`, or passed to
+`on_shadow_difference`); `policy=` may be a `LivePolicy` you keep, to swap
+policies while serving and read the counters. Preflights the policy answers are answered here (the
 app never sees them); every other HTTP response gets the decision's headers,
 whatever its status.
 """
@@ -15,8 +18,8 @@ from __future__ import annotations
 import inspect
 from typing import Any, Awaitable, Callable, Dict, Optional, Sequence, Union
 
-from ._config import PolicySource, build_policy, log_rejection
-from ._native import Policy
+from ._config import PolicySource, ShadowCallback, build_live, log_rejection
+from ._native import LivePolicy, Policy
 
 OriginCheck = Callable[[str], Union[bool, Awaitable[bool]]]
 
@@ -71,8 +74,10 @@ class CORSMiddleware:
         max_age: int = _UNSET,
         allow_private_network: bool = _UNSET,
         *,
-        policy: Optional[PolicySource] = None,
+        policy: Union[PolicySource, LivePolicy, None] = None,
         origin_allowed: Optional[OriginCheck] = None,
+        shadow_policy: Optional[PolicySource] = None,
+        on_shadow_difference: Optional[ShadowCallback] = None,
     ) -> None:
         given: Dict[str, Any] = {k: v for k, v in {
             "allow_origins": allow_origins, "allow_methods": allow_methods,
@@ -80,16 +85,19 @@ class CORSMiddleware:
             "allow_origin_regex": allow_origin_regex, "expose_headers": expose_headers,
             "max_age": max_age, "allow_private_network": allow_private_network,
         }.items() if v is not _UNSET}
-        if policy is not None:
-            self.policy: Policy = build_policy(policy, given)
-        else:
-            self.policy = build_policy(None, starlette_keys(**given))
+        keys = given if policy is not None else starlette_keys(**given)
+        self.live: LivePolicy = build_live(policy, keys, shadow_policy, on_shadow_difference)
         self.app = app
-        self._evaluate = self.policy.evaluate
+        self._evaluate = self.live.evaluate
         self.origin_allowed = origin_allowed
         self._check_is_async = origin_allowed is not None and (
             inspect.iscoroutinefunction(origin_allowed)
             or inspect.iscoroutinefunction(getattr(origin_allowed, "__call__", None)))
+
+    @property
+    def policy(self) -> Policy:
+        """The policy enforced now (`live.set_policy` replaces it)."""
+        return self.live.policy
 
     async def _verdict(self, headers: Sequence[Sequence[bytes]]) -> Optional[bool]:
         if self.origin_allowed is None:

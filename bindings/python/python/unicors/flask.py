@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
-from ._config import PolicySource, build_policy
-from ._native import Policy
+from ._config import PolicySource, ShadowCallback, build_live, build_policy
+from ._native import LivePolicy, Policy
 from .wsgi import CORSMiddleware, OriginCheck
 
 # flask-cors's defaults.
@@ -99,27 +99,41 @@ class CORS:
     """flask-cors's `CORS` extension, decided by the unicors core."""
 
     def __init__(self, app: Any = None, *, resources: Optional[Dict[Any, Dict[str, Any]]] = None,
-                 policy: Optional[PolicySource] = None, origin_allowed: Optional[OriginCheck] = None,
-                 **options: Any) -> None:
+                 policy: Union[PolicySource, LivePolicy, None] = None,
+                 origin_allowed: Optional[OriginCheck] = None,
+                 shadow_policy: Optional[PolicySource] = None,
+                 on_shadow_difference: Optional[ShadowCallback] = None, **options: Any) -> None:
         self.resources: Optional[List[Tuple["re.Pattern[str]", Policy]]] = None
+        self.live: Optional[LivePolicy] = None
         if policy is not None:
             if resources or options:
                 raise TypeError("pass either policy= or flask-cors options, not both")
-            self.policy: Policy = build_policy(policy, {})
+            self.live = build_live(policy, {}, shadow_policy, on_shadow_difference)
         elif resources:
+            if shadow_policy is not None:
+                raise TypeError("shadow_policy= needs one policy: with resources, write one policy "
+                                "file with routes and pass policy=")
             self.resources = resource_list(resources, options)
-            self.policy = self.resources[0][1]
         else:
-            self.policy = build_policy(None, flask_cors_keys(options))
+            self.live = build_live(None, flask_cors_keys(options), shadow_policy,
+                                   on_shadow_difference)
         self.origin_allowed = origin_allowed
         if app is not None:
             self.init_app(app)
 
+    @property
+    def policy(self) -> Policy:
+        """The policy enforced now (the first resource's, with resources)."""
+        if self.live is not None:
+            return self.live.policy
+        assert self.resources is not None
+        return self.resources[0][1]
+
     def init_app(self, app: Any) -> None:
-        if self.resources is None:
-            app.wsgi_app = CORSMiddleware(app.wsgi_app, policy=self.policy,
+        if self.live is not None:
+            app.wsgi_app = CORSMiddleware(app.wsgi_app, policy=self.live,
                                           origin_allowed=self.origin_allowed)
-        else:
+        elif self.resources is not None:
             app.wsgi_app = _Resources(app.wsgi_app, [
                 (regex, CORSMiddleware(app.wsgi_app, policy=policy, origin_allowed=self.origin_allowed))
                 for regex, policy in self.resources])

@@ -1,5 +1,7 @@
 """WSGI middleware: `CORSMiddleware(app, ...)` for any WSGI app, with the
-policy keys as keyword arguments or `policy=` (a Policy or a policy file).
+policy keys as keyword arguments or `policy=` (a Policy, a policy file, or
+a LivePolicy you keep to swap policies and read counters); `shadow_policy=`
+runs a candidate report-only beside it.
 
     application = CORSMiddleware(application, allow_origins=["https://app.example.com"])
 
@@ -10,10 +12,10 @@ the decision's headers, whatever its status.
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, Union
 
-from ._config import PolicySource, build_policy, log_rejection
-from ._native import REQUEST_HEADER_NAMES, Decision, Policy
+from ._config import PolicySource, ShadowCallback, build_live, log_rejection
+from ._native import REQUEST_HEADER_NAMES, Decision, LivePolicy, Policy
 
 OriginCheck = Callable[[str], bool]
 StartResponse = Callable[..., Any]
@@ -45,7 +47,7 @@ def cors_headers(environ: dict) -> List[Tuple[str, str]]:
     return [(name, environ[key]) for key, name in _ENVIRON_KEYS if key in environ]
 
 
-def decide(policy: Policy, environ: dict, origin_allowed: Optional[OriginCheck]) -> Decision:
+def decide(live: LivePolicy, environ: dict, origin_allowed: Optional[OriginCheck]) -> Decision:
     headers = cors_headers(environ)
     verdict = None
     if origin_allowed is not None:
@@ -59,7 +61,7 @@ def decide(policy: Policy, environ: dict, origin_allowed: Optional[OriginCheck])
                 verdict = False
     method = environ.get("REQUEST_METHOD", "GET")
     path = environ.get("PATH_INFO", "")
-    decision = policy.evaluate(method, headers, path, verdict)
+    decision = live.evaluate(method, headers, path, verdict)
     if decision.rejected:
         log_rejection(decision, method, path)
     return decision
@@ -68,14 +70,22 @@ def decide(policy: Policy, environ: dict, origin_allowed: Optional[OriginCheck])
 class CORSMiddleware:
     """CORS for a WSGI app, decided by the unicors core."""
 
-    def __init__(self, app: Callable[..., Iterable[bytes]], *, policy: Optional[PolicySource] = None,
-                 origin_allowed: Optional[OriginCheck] = None, **keys: Any) -> None:
+    def __init__(self, app: Callable[..., Iterable[bytes]], *,
+                 policy: Union[PolicySource, LivePolicy, None] = None,
+                 origin_allowed: Optional[OriginCheck] = None,
+                 shadow_policy: Optional[PolicySource] = None,
+                 on_shadow_difference: Optional[ShadowCallback] = None, **keys: Any) -> None:
         self.app = app
-        self.policy = build_policy(policy, keys)
+        self.live: LivePolicy = build_live(policy, keys, shadow_policy, on_shadow_difference)
         self.origin_allowed = origin_allowed
 
+    @property
+    def policy(self) -> Policy:
+        """The policy enforced now (`live.set_policy` replaces it)."""
+        return self.live.policy
+
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
-        decision = decide(self.policy, environ, self.origin_allowed)
+        decision = decide(self.live, environ, self.origin_allowed)
         if decision.status is not None:
             start_response(status_line(decision.status), decision.response_text())
             return [b""]

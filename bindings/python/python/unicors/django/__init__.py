@@ -47,7 +47,7 @@ class CorsMiddleware:
         self.get_response = get_response
         from django.conf import settings
 
-        self.policy, self.urls = policy_from_settings()
+        self.live, self.urls = policy_from_settings()
         self.origin_allowed = origin_check(settings)
         self.async_mode = iscoroutinefunction(get_response)
         if self.async_mode:
@@ -57,7 +57,7 @@ class CorsMiddleware:
         if not covered(self.urls, request.path_info):
             return None
         # request.META is a WSGI environ (Django builds one under ASGI too).
-        return decide(self.policy, request.META, self.origin_allowed)
+        return decide(self.live, request.META, self.origin_allowed)
 
     def _answer_now(self, decision: Any) -> Any:
         from django.http import HttpResponse

@@ -17,11 +17,12 @@ def check_policy(app_configs: Any = None, **kwargs: Any) -> List[checks.CheckMes
     from .settings import build
 
     try:
-        policy, _ = build(settings)
+        live, _ = build(settings)
     except ConfigError as error:
         return [message(problem, checks.Error, "E") for problem in error.errors] + [
             message(problem, checks.Warning, "W") for problem in error.warnings]
-    return [message(problem, checks.Warning, "W") for problem in policy.warnings]
+    policies = [live.policy] + ([live.shadow_policy] if live.shadow_policy is not None else [])
+    return [message(problem, checks.Warning, "W") for p in policies for problem in p.warnings]
 
 
 def message(problem: Any, kind: Any, letter: str) -> checks.CheckMessage:

@@ -1,16 +1,19 @@
 """django-cors-headers's settings, with its defaults, as a unicors Policy.
 
-`UNICORS_POLICY` (a policy file path, or a dict of policy keys) replaces
-them all. `CORS_URLS_REGEX` keeps django-cors-headers's meaning: requests
+`UNICORS_POLICY` (a policy file path, a dict of policy keys, a Policy or a
+LivePolicy) replaces them all; `UNICORS_SHADOW_POLICY` runs a candidate
+report-only beside it. `CORS_URLS_REGEX` keeps django-cors-headers's meaning: requests
 whose path does not match it (re.match, from the start) are left alone.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any, Callable, Dict, Optional, Pattern, Tuple
 
-from .._native import Policy
+from .._config import log_shadow_difference
+from .._native import LivePolicy, Policy
 
 # django-cors-headers's defaults.
 DEFAULT_METHODS = ("DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT")
@@ -47,21 +50,39 @@ def settings_keys(settings: Any) -> Dict[str, Any]:
     return keys
 
 
-def build(settings: Any) -> Tuple[Policy, Optional[Pattern[str]]]:
-    """The policy and the URL pattern it covers (None: every path). Raises
+def _policy(source: Any) -> Policy:
+    if isinstance(source, Policy):
+        return source
+    if isinstance(source, dict):
+        return Policy(**source)
+    return Policy.from_file(source)
+
+
+def build(settings: Any) -> Tuple[LivePolicy, Optional[Pattern[str]]]:
+    """What the middleware enforces and the URL pattern it covers (None:
+    every path). `UNICORS_POLICY` may be a LivePolicy the project keeps (to
+    swap policies and read counters); `UNICORS_SHADOW_POLICY` (a Policy, a
+    dict of keys or a file) runs report-only beside the policy. Raises
     ConfigError with every problem."""
     source = getattr(settings, "UNICORS_POLICY", None)
-    if isinstance(source, Policy):
-        policy = source
-    elif isinstance(source, dict):
-        policy = Policy(**source)
-    elif source is not None:
-        policy = Policy.from_file(source)
+    shadow_source = getattr(settings, "UNICORS_SHADOW_POLICY", None)
+    if isinstance(source, LivePolicy):
+        if shadow_source is not None:
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(
+                "unicors: UNICORS_SHADOW_POLICY is ignored when UNICORS_POLICY is a LivePolicy: "
+                "give the report-only policy to the LivePolicy instead")
+        live = source
     else:
-        policy = Policy(**settings_keys(settings))
+        policy = _policy(source) if source is not None else Policy(**settings_keys(settings))
+        shadow = None if shadow_source is None else _policy(shadow_source)
+        file_of = lambda s: s if isinstance(s, (str, os.PathLike)) else None  # noqa: E731
+        live = LivePolicy(policy, shadow, log_shadow_difference, policy_file=file_of(source),
+                          shadow_file=file_of(shadow_source))
     urls = getattr(settings, "CORS_URLS_REGEX", r"^.*$")
     pattern = None if urls in (None, r"^.*$", ".*", r"^.*") else re.compile(urls)
-    return policy, pattern
+    return live, pattern
 
 
 def covered(pattern: Optional[Pattern[str]], path: str) -> bool:
@@ -79,7 +100,7 @@ def origin_check(settings: Any) -> Optional[Callable[[str], bool]]:
     return check
 
 
-def policy_from_settings() -> Tuple[Policy, Optional[Pattern[str]]]:
+def policy_from_settings() -> Tuple[LivePolicy, Optional[Pattern[str]]]:
     """For the middleware: a bad policy stops Django with every problem."""
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
