@@ -533,6 +533,36 @@ void unicors_counters_record_shadowed(const struct unicors_counters *counters,
                                       uint32_t difference);
 
 /**
+ * The bytes one set of counters takes, for hosts that place it in
+ * memory of their own (a shared memory zone that several worker
+ * processes count into): see `unicors_counters_init`.
+ */
+size_t unicors_counters_size(void);
+
+/**
+ * The alignment that memory must have (8 on common targets).
+ */
+size_t unicors_counters_align(void);
+
+/**
+ * Places a set of counters in `memory` (`size` bytes, at least
+ * `unicors_counters_size()`, aligned to `unicors_counters_align()`) and
+ * returns it; NULL if the memory is NULL, too small or misaligned. With
+ * `reset` false, memory that already holds a set (placed by an earlier
+ * call, e.g. before a configuration reload) keeps its counts; with
+ * `reset` true, or for fresh memory, pass zeroed memory or reset.
+ * Counting from several processes into shared memory is safe: each
+ * counter is a lock-free 64-bit atomic. Never pass the result to
+ * `unicors_counters_free`: the memory is the host's.
+ *
+ * # Safety
+ * `memory` must be NULL or point to `size` writable bytes that outlive
+ * every use of the result, holding either zeros or a set placed here
+ * before (any other bytes are counts, not undefined behaviour).
+ */
+struct unicors_counters *unicors_counters_init(void *memory, size_t size, bool reset);
+
+/**
  * How many counters a set has (the same for every set).
  */
 size_t unicors_counter_count(void);

@@ -1,10 +1,12 @@
 /*
  * ngx_http_unicors_module: CORS for nginx through the unicors C library.
- * Types shared by the module's three files:
+ * Types shared by the module's files:
  *   ngx_http_unicors_module.c   directives, configuration and inheritance
  *   ngx_http_unicors_policy.c   assembling a policy and reporting problems
  *   ngx_http_unicors_request.c  deciding requests, answering preflights,
  *                               adding headers, variables
+ *   ngx_http_unicors_counters.c counters in shared memory, the
+ *                               unicors_counters location
  */
 
 #ifndef NGX_HTTP_UNICORS_H
@@ -62,6 +64,13 @@ typedef struct {
     ngx_http_unicors_origin_t     policy_origin;
     ngx_http_unicors_setting_t    keys[NGX_HTTP_UNICORS_KEYS];
 
+    /* unicors_shadow_policy FILE | off: a report-only policy, built when
+     * the directive is read; inherited unless a level sets its own. */
+    ngx_str_t                     shadow_file;
+    ngx_http_unicors_origin_t     shadow_origin;
+    unsigned                      shadow_set:1;
+    const unicors_policy         *shadow;
+
     /* Whether this level itself wrote a policy directive. */
     unsigned                      own:1;
     /* Whether building this level's policy was attempted (and failed
@@ -75,6 +84,14 @@ extern ngx_module_t  ngx_http_unicors_module;
 /* ngx_http_unicors_policy.c */
 ngx_int_t ngx_http_unicors_build_policy(ngx_conf_t *cf,
     ngx_http_unicors_loc_conf_t *conf);
+ngx_int_t ngx_http_unicors_build_shadow(ngx_conf_t *cf,
+    ngx_http_unicors_loc_conf_t *conf);
+
+/* ngx_http_unicors_counters.c */
+ngx_int_t ngx_http_unicors_add_counters_zone(ngx_conf_t *cf);
+unicors_counters *ngx_http_unicors_counters(void);
+char *ngx_http_unicors_counters_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 
 /* ngx_http_unicors_request.c */
 ngx_int_t ngx_http_unicors_add_variables(ngx_conf_t *cf);

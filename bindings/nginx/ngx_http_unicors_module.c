@@ -21,6 +21,8 @@ static char *ngx_http_unicors_policy_directive(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_unicors_key_directive(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+static char *ngx_http_unicors_shadow_directive(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 
 
 /* Inline directive i sets policy key ngx_http_unicors_keys[i]. */
@@ -68,6 +70,20 @@ static ngx_command_t  ngx_http_unicors_commands[] = {
     { ngx_string("unicors_policy"),
       NGX_HTTP_UNICORS_ANY_LEVEL|NGX_CONF_TAKE1,
       ngx_http_unicors_policy_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("unicors_shadow_policy"),
+      NGX_HTTP_UNICORS_ANY_LEVEL|NGX_CONF_TAKE1,
+      ngx_http_unicors_shadow_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("unicors_counters"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_unicors_counters_directive,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -193,6 +209,12 @@ ngx_http_unicors_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_ERROR;
     }
 
+    if (!conf->shadow_set) {
+        conf->shadow_file = prev->shadow_file;
+        conf->shadow_origin = prev->shadow_origin;
+        conf->shadow = prev->shadow;
+    }
+
     if (!conf->own) {
         /* Nothing of its own: share the outer level's policy and keep its
          * settings so that inner levels inherit them in turn. */
@@ -282,6 +304,45 @@ ngx_http_unicors_policy_directive(ngx_conf_t *cf, ngx_command_t *cmd,
 
     ngx_http_unicors_remember_origin(cf, &lcf->policy_origin);
     lcf->own = 1;
+
+    return NGX_CONF_OK;
+}
+
+
+/* unicors_shadow_policy FILE | off: built here, so that every level
+ * (the http level too, which is never merged) has it ready to inherit. */
+static char *
+ngx_http_unicors_shadow_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_unicors_loc_conf_t  *lcf = conf;
+    ngx_str_t                    *value;
+
+    if (lcf->shadow_set) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    lcf->shadow_set = 1;
+    ngx_http_unicors_remember_origin(cf, &lcf->shadow_origin);
+
+    if (value[1].len == 3 && ngx_strncmp(value[1].data, "off", 3) == 0) {
+        return NGX_CONF_OK;
+    }
+
+    if (value[1].len == 0) {
+        return "needs a file name";
+    }
+
+    lcf->shadow_file = value[1];
+
+    if (ngx_conf_full_name(cf->cycle, &lcf->shadow_file, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_unicors_build_shadow(cf, lcf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
 
     return NGX_CONF_OK;
 }
@@ -398,5 +459,9 @@ ngx_http_unicors_preconfiguration(ngx_conf_t *cf)
 static ngx_int_t
 ngx_http_unicors_postconfiguration(ngx_conf_t *cf)
 {
+    if (ngx_http_unicors_add_counters_zone(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     return ngx_http_unicors_install(cf);
 }

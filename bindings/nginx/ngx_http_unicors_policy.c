@@ -107,6 +107,56 @@ ngx_http_unicors_build_policy(ngx_conf_t *cf, ngx_http_unicors_loc_conf_t *conf)
 }
 
 
+/* The report-only policy of unicors_shadow_policy FILE: the whole file,
+ * no inline keys; its problems are reported against that directive. */
+ngx_int_t
+ngx_http_unicors_build_shadow(ngx_conf_t *cf, ngx_http_unicors_loc_conf_t *conf)
+{
+    ngx_http_unicors_loc_conf_t   file_only;
+    unicors_config_error         *error;
+    const unicors_policy         *policy;
+    ngx_pool_cleanup_t           *cln;
+    unicors_status                rc;
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NGX_ERROR;
+    }
+
+    error = NULL;
+    policy = NULL;
+    rc = unicors_policy_from_file(conf->shadow_file.data, conf->shadow_file.len,
+                                  &policy, &error);
+
+    if (rc != UNICORS_STATUS_OK) {
+        if (error != NULL) {
+            /* Every problem points at the file, as for unicors_policy. */
+            ngx_memzero(&file_only, sizeof(file_only));
+            file_only.policy_file = conf->shadow_file;
+            file_only.policy_origin = conf->shadow_origin;
+            ngx_http_unicors_report(cf, &file_only, error);
+            unicors_config_error_free(error);
+
+        } else {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                          "unicors: cannot use the report-only policy file "
+                          "\"%V\": %s in %V:%ui", &conf->shadow_file,
+                          unicors_status_str(rc),
+                          &conf->shadow_origin.conf_file,
+                          conf->shadow_origin.line);
+        }
+
+        return NGX_ERROR;
+    }
+
+    cln->handler = ngx_http_unicors_free_policy;
+    cln->data = (void *) policy;
+    conf->shadow = policy;
+
+    return NGX_OK;
+}
+
+
 static void
 ngx_http_unicors_free_policy(void *data)
 {

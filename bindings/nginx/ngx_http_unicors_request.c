@@ -30,12 +30,18 @@ typedef struct {
     ngx_uint_t                    nheaders;
     ngx_http_unicors_header_t    *headers;
     unsigned                      applied:1;
+    /* With a report-only policy: its decision, and what differs. */
+    unsigned                      shadowed:1;
+    unicors_kind                  shadow_kind;
+    const char                   *shadow_reason;
+    uint32_t                      difference;
 } ngx_http_unicors_ctx_t;
 
 /* Per-worker buffers, reused by every request of the worker (nginx runs
  * one request at a time per worker thread of control). */
 typedef struct {
     unicors_decision             *decision;
+    unicors_decision             *shadow_decision;
     unicors_header               *lines;
     ngx_uint_t                    capacity;
 } ngx_http_unicors_worker_t;
@@ -56,8 +62,10 @@ ngx_int_t
 ngx_http_unicors_init_worker(ngx_cycle_t *cycle)
 {
     ngx_http_unicors_worker.decision = unicors_decision_new();
+    ngx_http_unicors_worker.shadow_decision = unicors_decision_new();
 
-    return ngx_http_unicors_worker.decision ? NGX_OK : NGX_ERROR;
+    return ngx_http_unicors_worker.decision
+           && ngx_http_unicors_worker.shadow_decision ? NGX_OK : NGX_ERROR;
 }
 
 
@@ -65,6 +73,7 @@ void
 ngx_http_unicors_exit_worker(ngx_cycle_t *cycle)
 {
     unicors_decision_free(ngx_http_unicors_worker.decision);
+    unicors_decision_free(ngx_http_unicors_worker.shadow_decision);
     ngx_free(ngx_http_unicors_worker.lines);
     ngx_memzero(&ngx_http_unicors_worker, sizeof(ngx_http_unicors_worker));
 }
@@ -170,6 +179,38 @@ ngx_http_unicors_verdict(ngx_http_request_t *r,
 }
 
 
+/* Keeps the report-only decision in the context and logs a difference at
+ * info: static names only, no request byte (nginx adds the request line
+ * to the log context itself). */
+static void
+ngx_http_unicors_report_shadow(ngx_http_request_t *r,
+    ngx_http_unicors_ctx_t *ctx, ngx_http_unicors_worker_t *w)
+{
+    const char  *reason, *shadow_reason;
+
+    ctx->shadowed = 1;
+    ctx->shadow_kind = unicors_decision_kind(w->shadow_decision);
+    ctx->shadow_reason = unicors_decision_reason_code(w->shadow_decision);
+
+    if (ctx->difference == 0) {
+        return;
+    }
+
+    reason = unicors_decision_reason_code(w->decision);
+    shadow_reason = ctx->shadow_reason;
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "unicors: report-only policy differs (%s): enforced %s%s%s%s, "
+                  "report-only %s%s%s%s",
+                  unicors_difference_names(ctx->difference),
+                  unicors_kind_str(unicors_decision_kind(w->decision)),
+                  reason ? " (" : "", reason ? reason : "", reason ? ")" : "",
+                  unicors_kind_str(ctx->shadow_kind),
+                  shadow_reason ? " (" : "", shadow_reason ? shadow_reason : "",
+                  shadow_reason ? ")" : "");
+}
+
+
 static ngx_http_unicors_ctx_t *
 ngx_http_unicors_decide(ngx_http_request_t *r, ngx_http_unicors_loc_conf_t *lcf)
 {
@@ -183,9 +224,14 @@ ngx_http_unicors_decide(ngx_http_request_t *r, ngx_http_unicors_loc_conf_t *lcf)
 
     if (w->decision == NULL) {
         w->decision = unicors_decision_new();
-        if (w->decision == NULL) {
-            return NULL;
-        }
+    }
+
+    if (w->shadow_decision == NULL) {
+        w->shadow_decision = unicors_decision_new();
+    }
+
+    if (w->decision == NULL || w->shadow_decision == NULL) {
+        return NULL;
     }
 
     lines = ngx_http_unicors_request_lines(r, &count);
@@ -205,16 +251,34 @@ ngx_http_unicors_decide(ngx_http_request_t *r, ngx_http_unicors_loc_conf_t *lcf)
 
     ctx->upstream_headers = lcf->upstream_headers;
 
-    rc = unicors_evaluate(lcf->policy, r->method_name.data,
-                          r->method_name.len, r->uri.data, r->uri.len, lines,
-                          count, ngx_http_unicors_verdict(r, lcf),
-                          w->decision);
+    if (lcf->shadow == NULL) {
+        rc = unicors_evaluate(lcf->policy, r->method_name.data,
+                              r->method_name.len, r->uri.data, r->uri.len,
+                              lines, count, ngx_http_unicors_verdict(r, lcf),
+                              w->decision);
+    } else {
+        rc = unicors_evaluate_shadowed(lcf->policy, lcf->shadow,
+                                       r->method_name.data, r->method_name.len,
+                                       r->uri.data, r->uri.len, lines, count,
+                                       ngx_http_unicors_verdict(r, lcf),
+                                       w->decision, w->shadow_decision,
+                                       &ctx->difference);
+    }
 
     if (rc != UNICORS_STATUS_OK) {
         /* The buffer is left empty: nothing is added. */
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "unicors: evaluation failed: %s",
                       unicors_status_str(rc));
+    }
+
+    if (lcf->shadow != NULL) {
+        ngx_http_unicors_report_shadow(r, ctx, w);
+        unicors_counters_record_shadowed(ngx_http_unicors_counters(),
+                                         w->decision, w->shadow_decision,
+                                         ctx->difference);
+    } else {
+        unicors_counters_record(ngx_http_unicors_counters(), w->decision);
     }
 
     ctx->kind = unicors_decision_kind(w->decision);
@@ -481,28 +545,66 @@ ngx_http_unicors_header_filter(ngx_http_request_t *r)
 }
 
 
+/* The variables, by `data`. */
+enum {
+    NGX_HTTP_UNICORS_VAR_DECISION,
+    NGX_HTTP_UNICORS_VAR_REASON,
+    NGX_HTTP_UNICORS_VAR_SHADOW,
+    NGX_HTTP_UNICORS_VAR_SHADOW_DECISION,
+    NGX_HTTP_UNICORS_VAR_SHADOW_REASON
+};
+
+
 static ngx_int_t
 ngx_http_unicors_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
     uintptr_t data)
 {
     ngx_http_unicors_ctx_t  *ctx;
+    const char              *text;
     ngx_str_t               *kind;
 
     ctx = ngx_http_unicors_get_ctx(r->main);
+    text = NULL;
+    kind = NULL;
 
-    if (ctx == NULL || (data == 1 && ctx->reason == NULL)) {
-        v->not_found = 1;
-        return NGX_OK;
+    if (ctx != NULL) {
+        switch (data) {
+        case NGX_HTTP_UNICORS_VAR_DECISION:
+            kind = &ngx_http_unicors_kind_names[ctx->kind & 3];
+            break;
+        case NGX_HTTP_UNICORS_VAR_REASON:
+            text = ctx->reason;
+            break;
+        case NGX_HTTP_UNICORS_VAR_SHADOW:
+            /* What differs ("kind, reason, headers"), empty when nothing
+             * does; not found without a report-only policy. */
+            if (ctx->shadowed) {
+                text = ctx->difference ? unicors_difference_names(ctx->difference)
+                                       : "";
+            }
+            break;
+        case NGX_HTTP_UNICORS_VAR_SHADOW_DECISION:
+            if (ctx->shadowed) {
+                kind = &ngx_http_unicors_kind_names[ctx->shadow_kind & 3];
+            }
+            break;
+        default:
+            text = ctx->shadowed ? ctx->shadow_reason : NULL;
+            break;
+        }
     }
 
-    if (data == 0) {
-        kind = &ngx_http_unicors_kind_names[ctx->kind & 3];
+    if (kind != NULL) {
         v->data = kind->data;
         v->len = kind->len;
 
+    } else if (text != NULL) {
+        v->data = (u_char *) text;
+        v->len = ngx_strlen(text);
+
     } else {
-        v->data = (u_char *) ctx->reason;
-        v->len = ngx_strlen(ctx->reason);
+        v->not_found = 1;
+        return NGX_OK;
     }
 
     v->valid = 1;
@@ -519,11 +621,14 @@ ngx_http_unicors_add_variables(ngx_conf_t *cf)
     static ngx_str_t      names[] = {
         ngx_string("unicors_decision"),
         ngx_string("unicors_reason"),
+        ngx_string("unicors_shadow"),
+        ngx_string("unicors_shadow_decision"),
+        ngx_string("unicors_shadow_reason"),
     };
     ngx_http_variable_t  *var;
     ngx_uint_t            i;
 
-    for (i = 0; i < 2; i++) {
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         var = ngx_http_add_variable(cf, &names[i], NGX_HTTP_VAR_NOCACHEABLE);
         if (var == NULL) {
             return NGX_ERROR;

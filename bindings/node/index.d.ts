@@ -30,6 +30,9 @@ export declare class NativePolicy {
   evaluateShadowed(shadow: NativePolicy, method: string, headers: Array<string>, path?: string | undefined | null, originAllowed?: boolean | undefined | null): Shadowed
 }
 
+/** The heap bytes this addon's Rust code holds now (all threads). */
+export declare function allocatedBytes(): number
+
 /** Reads a policy file (`.json` is JSON, anything else TOML). */
 export declare function buildFromFile(path: string): Built
 

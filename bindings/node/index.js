@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.NativePolicy = nativeBinding.NativePolicy
+module.exports.allocatedBytes = nativeBinding.allocatedBytes
 module.exports.buildFromFile = nativeBinding.buildFromFile
 module.exports.buildFromJson = nativeBinding.buildFromJson
 module.exports.buildFromOptions = nativeBinding.buildFromOptions

@@ -93,6 +93,56 @@ pub unsafe extern "C" fn unicors_counters_record_shadowed(
     });
 }
 
+/// The bytes one set of counters takes, for hosts that place it in
+/// memory of their own (a shared memory zone that several worker
+/// processes count into): see `unicors_counters_init`.
+#[unsafe(no_mangle)]
+pub extern "C" fn unicors_counters_size() -> usize {
+    size_of::<unicors_counters>()
+}
+
+/// The alignment that memory must have (8 on common targets).
+#[unsafe(no_mangle)]
+pub extern "C" fn unicors_counters_align() -> usize {
+    align_of::<unicors_counters>()
+}
+
+/// Places a set of counters in `memory` (`size` bytes, at least
+/// `unicors_counters_size()`, aligned to `unicors_counters_align()`) and
+/// returns it; NULL if the memory is NULL, too small or misaligned. With
+/// `reset` false, memory that already holds a set (placed by an earlier
+/// call, e.g. before a configuration reload) keeps its counts; with
+/// `reset` true, or for fresh memory, pass zeroed memory or reset.
+/// Counting from several processes into shared memory is safe: each
+/// counter is a lock-free 64-bit atomic. Never pass the result to
+/// `unicors_counters_free`: the memory is the host's.
+///
+/// # Safety
+/// `memory` must be NULL or point to `size` writable bytes that outlive
+/// every use of the result, holding either zeros or a set placed here
+/// before (any other bytes are counts, not undefined behaviour).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn unicors_counters_init(
+    memory: *mut std::ffi::c_void,
+    size: usize,
+    reset: bool,
+) -> *mut unicors_counters {
+    guard(std::ptr::null_mut(), || {
+        let place = memory.cast::<unicors_counters>();
+        if place.is_null() || size < size_of::<unicors_counters>() || !place.is_aligned() {
+            return std::ptr::null_mut();
+        }
+        if reset {
+            // SAFETY: writable, large enough and aligned, per the checks and
+            // the contract; the old value is plain integers (no drop).
+            unsafe { place.write(unicors_counters::default()) };
+        }
+        // Any bit pattern is a valid set of atomic integers, so the memory
+        // is a set of counters whether or not it was reset.
+        place
+    })
+}
+
 /// How many counters a set has (the same for every set).
 #[unsafe(no_mangle)]
 pub extern "C" fn unicors_counter_count() -> usize {

@@ -2,7 +2,8 @@
 //! policy document through `unicors_policy_from_document` (both formats),
 //! then a request (`\n`-separated method, path and `name:value` lines)
 //! through `unicors_evaluate` into a reused decision buffer, read back with
-//! the accessors, and compared with the core's own decision; plus NULL
+//! the accessors, and compared with the core's own decision; the same
+//! request report-only against the same policy (no difference); plus NULL
 //! pointers with non-zero lengths, which must be refused, never read.
 #![no_main]
 
@@ -20,6 +21,7 @@ use unicors_ffi::decision::{
 use unicors_ffi::enums::unicors_kind;
 use unicors_ffi::header::unicors_header;
 use unicors_ffi::policy::{unicors_policy, unicors_policy_free, unicors_policy_from_document};
+use unicors_ffi::shadow::unicors_evaluate_shadowed;
 use unicors_ffi::status::unicors_status;
 use unicors_fuzz::{FuzzRequest, POLICY_DOCUMENTS, check_decision, policies};
 
@@ -152,6 +154,40 @@ fuzz_target!(|data: &[u8]| {
             let value = unsafe { std::slice::from_raw_parts(got.value, got.value_len) };
             assert!(name.eq_ignore_ascii_case(want.name.as_str().as_bytes()));
             assert_eq!(value, &want.value[..]);
+        }
+    }
+    // Report-only against the same policy: the same decision, no difference.
+    if verdict != 3 {
+        let (enforced, shadow) = (unicors_decision_new(), unicors_decision_new());
+        let mut difference = u32::MAX;
+        // SAFETY: live policy, slices and two distinct buffers.
+        let status = unsafe {
+            unicors_evaluate_shadowed(
+                policy,
+                policy,
+                method.as_ptr(),
+                method.len(),
+                path.as_ptr(),
+                path.len(),
+                lines.as_ptr(),
+                lines.len(),
+                verdict,
+                enforced,
+                shadow,
+                &mut difference,
+            )
+        };
+        assert_eq!(status, unicors_status::Ok);
+        assert_eq!(difference, 0, "a policy differs from itself");
+        unsafe {
+            assert_eq!(unicors_decision_kind(enforced) as u32, unicors_decision_kind(decision) as u32);
+            assert_eq!(unicors_decision_kind(shadow) as u32, unicors_decision_kind(decision) as u32);
+            assert_eq!(
+                unicors_decision_header_count(shadow),
+                unicors_decision_header_count(decision)
+            );
+            unicors_decision_free(enforced);
+            unicors_decision_free(shadow);
         }
     }
     // NULL header array with a count: refused, the buffer left empty.

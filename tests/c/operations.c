@@ -6,7 +6,8 @@
  *   difference), a narrower candidate (kind, reason, headers), a max-age
  *   change (headers only); argument errors leave both buffers empty.
  * - counters: names, single-threaded counts, then THREADS threads
- *   recording at once: every increment is there.
+ *   recording at once: every increment is there; then a set placed in
+ *   shared memory (unicors_counters_init) counted into by two processes.
  * - swap: THREADS reader threads load the current policy from a
  *   unicors_policy_cell for every request while the main thread stores
  *   policy A and policy B alternately SWAPS times (building each anew, so
@@ -16,12 +17,15 @@
  *
  * Usage: operations [SWAPS]   (default 2000). Exits 1 on any failure.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "check.h"
 
@@ -241,6 +245,57 @@ static void test_counters(void)
     unicors_policy_free(b);
 }
 
+/* Counters placed in shared memory, counted into by two processes (as
+ * nginx workers do), and kept across a second placement without reset
+ * (a configuration reload). */
+static void test_shared_counters(void)
+{
+    size_t size = unicors_counters_size();
+    CHECK(size >= unicors_counter_count() * sizeof(uint64_t));
+    CHECK(unicors_counters_align() >= 1 && unicors_counters_align() <= 64);
+    uint8_t *memory = mmap(NULL, size + 64, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    CHECK(memory != MAP_FAILED);
+    CHECK(unicors_counters_init(NULL, size, true) == NULL);
+    CHECK(unicors_counters_init(memory, size - 1, true) == NULL);
+    if (unicors_counters_align() > 1) {
+        CHECK(unicors_counters_init(memory + 1, size, true) == NULL);
+    }
+    unicors_counters *counters = unicors_counters_init(memory, size, true);
+    CHECK(counters != NULL);
+    const unicors_policy *a = build(POLICY_A);
+    size_t preflights = counter_index("preflight");
+    enum { EACH = 5000 };
+    pid_t child = fork();
+    if (child == 0) {
+        unicors_decision *d = unicors_decision_new();
+        for (int i = 0; i < EACH; i++) {
+            if (unicors_evaluate(a, LIT("OPTIONS"), LIT("/"), preflight, 3, UNICORS_ORIGIN_VERDICT_NONE, d) !=
+                UNICORS_STATUS_OK) {
+                _exit(1);
+            }
+            unicors_counters_record(counters, d);
+        }
+        _exit(0);
+    }
+    unicors_decision *d = unicors_decision_new();
+    for (int i = 0; i < EACH; i++) {
+        CHECK_STATUS(unicors_evaluate(a, LIT("OPTIONS"), LIT("/"), preflight, 3, UNICORS_ORIGIN_VERDICT_NONE, d),
+                     UNICORS_STATUS_OK);
+        unicors_counters_record(counters, d);
+    }
+    int status = 0;
+    CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(unicors_counters_get(counters, preflights) == 2 * EACH);
+    /* Placed again without reset: the counts go on; with reset: zero. */
+    unicors_counters *again = unicors_counters_init(memory, size, false);
+    CHECK(again == counters && unicors_counters_get(again, preflights) == 2 * EACH);
+    again = unicors_counters_init(memory, size, true);
+    CHECK(unicors_counters_get(again, preflights) == 0);
+    unicors_decision_free(d);
+    unicors_policy_free(a);
+    munmap(memory, size + 64);
+}
+
 /* ---- swap under load ------------------------------------------------------ */
 
 static char answer_a[512], answer_b[512];
@@ -356,6 +411,7 @@ int main(int argc, char **argv)
     init_requests();
     test_shadow();
     test_counters();
+    test_shared_counters();
     test_swap(swaps);
     printf("operations: %lu checks, %lu failures\n", check_count, check_failures);
     return check_failures == 0 ? 0 : 1;

@@ -13,6 +13,8 @@ What runs, each nginx in its own directory under one fresh temporary prefix:
               checks, preflight_continue, variables, Vary merge, subrequests.
   reload/     a policy change and a reload (SIGHUP) under a steady stream of
               requests: no request may fail.
+  operations/ a report-only policy (log line, variables), counters in shared
+              memory over two workers, kept across a reload.
 
 This file parses the arguments, writes every configuration, runs the groups in
 that order (each nginx checked with `nginx -t`, started, tested and stopped)
@@ -25,6 +27,7 @@ and prints the summary. The checks live beside it:
   inheritance.py  inherit/
   scenarios.py    scenarios/
   reload.py       reload/
+  operations.py   operations/
 
 Run it through the wrapper, which builds the module first:
 
@@ -59,6 +62,7 @@ from config_test import conftest_setup, run_conftest
 from corpus import corpus_setup, run_corpus
 from harness import ROOT, Results, exit_on_sigterm, stop_all
 from inheritance import inherit_setup, run_inherit
+from operations import operations_setup, run_operations
 from reload import reload_setup, run_reload
 from scenarios import run_scenarios, scenarios_setup
 
@@ -108,8 +112,8 @@ def strip_unicors(text):
     """The configuration without load_module and unicors directives, so
     that nginx -t can check the rest of it without the module."""
     text = re.sub(r'(?m)^load_module .*$', "", text)
-    text = re.sub(r'(?<![\w"$])unicors\w*\s[^;{}]*;', "", text)
-    return text.replace("$unicors_decision", "$status").replace("$unicors_reason", "$status")
+    text = re.sub(r'(?<![\w"$])unicors\w*(\s[^;{}]*)?;', "", text)
+    return re.sub(r"\$unicors_\w+", "$status", text)
 
 
 def dry_run(base, plan, corpus):
@@ -164,6 +168,7 @@ def main(argv=None):
         (inherit_setup(base, module), run_inherit, True),
         (scenarios_setup(base, module), run_scenarios, True),
         (reload_setup(base, module), run_reload, True),
+        (operations_setup(base, module), run_operations, True),
     ]
     if args.dry_run:
         return dry_run(base, plan, corpus)

@@ -3,6 +3,7 @@
 //! converts JavaScript values to the core's inputs and back. The JS half
 //! (`lib/`) shapes the API and the errors.
 
+pub mod allocations;
 mod case;
 mod crossing;
 pub mod decision;

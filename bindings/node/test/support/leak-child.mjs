@@ -3,7 +3,13 @@
 // rejections, not_cors, host verdicts, routes, odd bytes), measuring
 // heapUsed + external (and rss, where native allocations show) after gc()
 // at checkpoints. Prints one JSON line.
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { Policy } from 'unicors'
+
+// The addon itself (its loader is not an export of the package).
+const require = createRequire(import.meta.url)
+const addon = require(join(dirname(require.resolve('unicors/package.json')), 'index.js'))
 
 if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc')
 const TOTAL = Number(process.argv[2] ?? 2_400_000)
@@ -44,7 +50,7 @@ const measure = () => {
   const { heapUsed, heapTotal, external, rss } = process.memoryUsage()
   // rss minus V8's committed heap: the process's native memory (the
   // addon's included), without the heap pages V8 keeps or returns at will.
-  return { js: heapUsed + external, rss, native: rss - heapTotal }
+  return { js: heapUsed + external, rss, native: rss - heapTotal, addon: addon.allocatedBytes() }
 }
 
 const kinds = {}
