@@ -206,6 +206,20 @@ def main():
             print(f"| {name} | {cell(m)} | {fmt_ratio(ratio(m and m['median'], base and base['median']))} |")
         print()
 
+    # Report-only evaluation (docs/operations.md): two evaluations and a
+    # comparison, against the same policy and against a candidate.
+    shadow = {f"{k}_{w}": load(criterion, "shadow", f"{k}_{w}") for k in "abcde" for w in ("same", "candidate")}
+    if any(shadow.values()):
+        print("| kind | core `evaluate` | shadowed, same policy | shadowed, candidate | same / (2 × core) | candidate / (2 × core) |")
+        print("|---|---|---|---|---|---|")
+        for k in "abcde":
+            core = load(criterion, k, "core")
+            same, cand = shadow[f"{k}_same"], shadow[f"{k}_candidate"]
+            twice = core and 2 * core["median"]
+            print(f"| {KINDS[k]} | {cell(core)} | {cell(same)} | {cell(cand)} | "
+                  f"{fmt_ratio(ratio(same and same['median'], twice))} | {fmt_ratio(ratio(cand and cand['median'], twice))} |")
+        print()
+
     # The targets of shared/reference/targets.md, judged on `evaluate` alone
     # (the surface targets.md names) and, in brackets, on evaluate + write.
     print("| target (targets.md) | measured | verdict |")

@@ -10,7 +10,10 @@
 //!
 //! Group `origins`: `evaluate` on (a) and (b) with 3 and with 1000 allowed
 //! origins. Group `hostile`: `evaluate` on each hostile request of
-//! [`unicors_benches::hostile`], next to an ordinary preflight.
+//! [`unicors_benches::hostile`], next to an ordinary preflight. Group
+//! `shadow`: `evaluate_shadowed` on (a)–(e), against the same policy
+//! (`<letter>_same`, they agree) and against a candidate with another
+//! max-age and one origin fewer (`<letter>_candidate`), next to `<letter>/core`.
 //!
 //! `bash benches/run.sh` runs this and prints the table.
 
@@ -115,6 +118,35 @@ fn hostile(c: &mut Criterion, workload: &Workload) {
     group.finish();
 }
 
+fn shadow(c: &mut Criterion, workload: &Workload) {
+    let origins: Vec<String> = unicors_benches::workload::ORIGINS[..2]
+        .iter()
+        .map(|&o| o.to_owned())
+        .collect();
+    let candidate = Policy::from_toml(
+        &unicors_benches::workload::policy_toml(&origins).replace("max_age = 600", "max_age = 300"),
+    )
+    .expect("the candidate policy is valid");
+    let mut group = c.benchmark_group("shadow");
+    for case in [Case::A, Case::B, Case::C, Case::D, Case::E] {
+        let headers: Headers = case.headers();
+        let method = case.method();
+        let policy = workload.policy(case);
+        for (name, other) in [("same", policy), ("candidate", &candidate)] {
+            group.bench_function(format!("{}_{name}", case.letter()), |b| {
+                b.iter(|| {
+                    black_box(policy).evaluate_shadowed(
+                        black_box(other),
+                        Request::new(black_box(method), black_box(headers.as_slice()))
+                            .with_path(black_box(b"/")),
+                    )
+                });
+            });
+        }
+    }
+    group.finish();
+}
+
 fn main() {
     let workload = Workload::new();
     let mut criterion = Criterion::default()
@@ -126,5 +158,6 @@ fn main() {
     core_only(&mut criterion, &workload);
     origins(&mut criterion, &workload);
     hostile(&mut criterion, &workload);
+    shadow(&mut criterion, &workload);
     criterion.final_summary();
 }
