@@ -52,8 +52,11 @@ def go_medians(path):
 
 def peer_rows(target):
     """The core row against the peers: unicors's cost / the peer's (faster: < 1)."""
-    # criterion writes beside the workspace's own results, whatever CARGO_TARGET_DIR says.
-    root = os.path.join(target, "criterion")
+    # criterion writes under CARGO_TARGET_DIR when cargo passes it on
+    # (target/peers/criterion), else beside the workspace's own results.
+    root = os.path.join(target, "peers", "criterion")
+    if not os.path.isdir(os.path.join(root, "a")):
+        root = os.path.join(target, "criterion")
     rows = []
     ours = {k: criterion_median(root, k, "unicors_core") for k in "abcde"}
 
@@ -123,17 +126,28 @@ def draw(rows, path):
     import matplotlib.pyplot as plt
 
     labels, values, colours = [], [], []
+    # Shares are drawn within [-LIMIT, LIMIT] (a negative cost — the layer
+    # made the request cheaper than the bare app — or a far miss would
+    # squash every other bar); a clipped bar carries its value.
+    limit = 3.0
+    clipped = []
     for row in rows:
         for k in KINDS:
             s = share(row, k)
             if s is None:
                 continue
             labels.append(f"{row['surface']}: {row['target']} ({k})")
-            values.append(s)
+            values.append(max(-limit, min(limit, s)))
             colours.append("#2b8a3e" if s <= 1 else "#c92a2a")
+            if abs(s) > limit:
+                clipped.append((len(values) - 1, s))
     fig, ax = plt.subplots(figsize=(10, 0.22 * len(labels) + 1.2))
     y = range(len(labels))
     ax.barh(y, values, color=colours)
+    ax.set_xlim(-limit - 0.2, limit + 0.8)
+    for index, s in clipped:
+        ax.text(values[index], index, f" {s:.1f}", va="center", fontsize=6,
+                ha="left" if s > 0 else "right")
     ax.axvline(1.0, color="black", linewidth=1)
     ax.set_yticks(list(y), labels, fontsize=6)
     ax.invert_yaxis()
