@@ -159,7 +159,7 @@ pub unsafe extern "C" fn unicors_evaluate(
         let first_bad = Cell::new(unicors_status::Ok);
         // The buffer's scratch moves out for the call and back after; moving
         // a Vec keeps its heap block, so views into it stay valid.
-        let mut scratch = std::mem::take(&mut decision.scratch);
+        let mut scratch = decision.take_scratch();
         {
             let result = policy
                 .policy
@@ -168,7 +168,7 @@ pub unsafe extern "C" fn unicors_evaluate(
                 decision.fill(&result);
             }
         }
-        decision.scratch = scratch;
+        decision.put_scratch(scratch);
         // A bad line read as empty: the evaluation is dropped and the
         // buffer stays empty, as the contract says.
         first_bad.get()

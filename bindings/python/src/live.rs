@@ -187,32 +187,26 @@ impl LivePolicy {
                 Decision::new(decision.into_owned())
             });
         };
-        let (decision, report) = with_request(method, headers, path, origin_allowed, |request| {
-            let shadowed = policy.evaluate_shadowed(shadow.get().core(), request);
-            self.counters.record_shadowed(&shadowed);
-            let report = shadowed.differs().then(|| ShadowReport {
-                decision: Py::new(py, Decision::new(shadowed.enforced.clone().into_owned())),
-                shadow: Py::new(py, Decision::new(shadowed.shadow.into_owned())),
-                difference: shadowed.difference.names().collect(),
-            });
-            (Decision::new(shadowed.enforced.into_owned()), report)
-        })?;
-        if let (Some(report), Some(callback)) = (report, &self.on_difference) {
-            let report = ShadowReport {
-                decision: report.decision?,
-                shadow: report.shadow?,
-                difference: report.difference,
-            };
-            let method = method.clone().unbind();
-            let path = path.map(|p| p.clone().unbind());
-            let origin = first_origin(headers);
+        let reporting = self.on_difference.is_some();
+        let (decision, difference) =
+            with_request(method, headers, path, origin_allowed, |request| {
+                let shadowed = policy.evaluate_shadowed(shadow.get().core(), request);
+                self.counters.record_shadowed(&shadowed);
+                // The report-only decision is kept only when someone reads it.
+                let difference = (reporting && shadowed.differs())
+                    .then(|| (shadowed.shadow.into_owned(), shadowed.difference));
+                (shadowed.enforced.into_owned(), difference)
+            })?;
+        if let (Some((candidate, difference)), Some(callback)) = (difference, &self.on_difference) {
             let call = Py::new(
                 py,
                 ShadowCall {
-                    report,
-                    method,
-                    path,
-                    origin,
+                    decision: Py::new(py, Decision::new(decision.clone()))?,
+                    shadow: Py::new(py, Decision::new(candidate))?,
+                    difference: difference.names().collect(),
+                    method: method.clone().unbind(),
+                    path: path.map(|p| p.clone().unbind()),
+                    origin: first_origin(headers),
                 },
             )
             .and_then(|arg| callback.call1(py, (arg,)));
@@ -220,7 +214,7 @@ impl LivePolicy {
                 error.write_unraisable(py, Some(callback.bind(py)));
             }
         }
-        Ok(decision)
+        Ok(Decision::new(decision))
     }
 
     /// Every counter as `{name: count}`: `not_cors`, `preflight`, `actual`,
@@ -247,20 +241,14 @@ impl LivePolicy {
     }
 }
 
-/// A report-only difference before it is handed to Python.
-#[derive(Debug)]
-struct ShadowReport<D> {
-    decision: D,
-    shadow: D,
-    difference: Vec<&'static str>,
-}
-
 /// What `on_difference` receives: the request's method and path, the
 /// enforced and the report-only decisions, and what differs.
 #[pyclass(frozen, module = "unicors", name = "ShadowDifference")]
 #[derive(Debug)]
 pub struct ShadowCall {
-    report: ShadowReport<Py<Decision>>,
+    decision: Py<Decision>,
+    shadow: Py<Decision>,
+    difference: Vec<&'static str>,
     method: Py<PyAny>,
     path: Option<Py<PyAny>>,
     origin: Option<String>,
@@ -271,20 +259,20 @@ impl ShadowCall {
     /// The decision that was applied.
     #[getter]
     fn decision(&self, py: Python<'_>) -> Py<Decision> {
-        self.report.decision.clone_ref(py)
+        self.decision.clone_ref(py)
     }
 
     /// What the report-only policy would have decided.
     #[getter]
     fn shadow(&self, py: Python<'_>) -> Py<Decision> {
-        self.report.shadow.clone_ref(py)
+        self.shadow.clone_ref(py)
     }
 
     /// What differs: names among `kind`, `reason`, `status`, `headers`,
     /// `vary`, in that order.
     #[getter]
     fn difference(&self) -> Vec<&'static str> {
-        self.report.difference.clone()
+        self.difference.clone()
     }
 
     /// The request method, as the adapter passed it.
@@ -309,9 +297,9 @@ impl ShadowCall {
     fn __repr__(&self) -> String {
         format!(
             "<unicors.ShadowDifference {} -> {}: {}>",
-            self.report.decision.get().kind_name(),
-            self.report.shadow.get().kind_name(),
-            self.report.difference.join(", ")
+            self.decision.get().kind_name(),
+            self.shadow.get().kind_name(),
+            self.difference.join(", ")
         )
     }
 }
