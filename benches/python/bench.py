@@ -105,6 +105,33 @@ def asgi_subjects():
             "unicors.asgi": unicors.asgi.CORSMiddleware(asgi_app, **options)}
 
 
+def starlette_app_subjects():
+    """The same two middlewares inside a real Starlette app (router, request
+    and response objects, an async endpoint that also takes OPTIONS): the
+    CORS cost as a Starlette user pays it, next to the Flask and Django rows,
+    which are measured inside their frameworks too."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware as StarletteCORS
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    import unicors.asgi
+
+    async def items(request):
+        return PlainTextResponse("ok", headers={"X-Request-Id": "1"})
+
+    options = dict(allow_origins=ORIGINS, allow_methods=METHODS, allow_headers=HEADERS,
+                   expose_headers=["x-request-id"], allow_credentials=True, max_age=600)
+
+    def make(middleware):
+        return Starlette(routes=[Route("/api/items", items, methods=METHODS + ["OPTIONS"])],
+                         middleware=[Middleware(middleware, **options)] if middleware else [])
+
+    return {"bare": make(None), "starlette": make(StarletteCORS),
+            "unicors.asgi": make(unicors.asgi.CORSMiddleware)}
+
+
 # ---- WSGI / Flask -------------------------------------------------------
 
 def environ_for(kind):
@@ -219,6 +246,7 @@ urlpatterns = []
 
 GROUPS = [
     ("ASGI", asgi_subjects, asgi_caller),
+    ("Starlette app", starlette_app_subjects, asgi_caller),
     ("WSGI", wsgi_subjects, wsgi_caller),
     ("Flask", flask_subjects, wsgi_caller),
     ("Django", django_subjects, django_caller),
@@ -243,7 +271,7 @@ def main(argv=None):
                     costs[name].append(timed(calls[name], args.seconds) - bare)
             for name, values in costs.items():
                 results[f"{group}|{name}|{kind}"] = values
-                print(f"{group:6} {name:20} {LABELS[kind]:24} {statistics.median(values) * 1e6:8.2f} µs "
+                print(f"{group:13} {name:20} {LABELS[kind]:24} {statistics.median(values) * 1e6:8.2f} µs "
                       f"({min(values) * 1e6:.2f}–{max(values) * 1e6:.2f})", flush=True)
     if args.json:
         with open(args.json, "w") as out:

@@ -102,6 +102,8 @@ pub use policy::{Policy, lint, read_document};
 pub use problem::{ConfigError, Problem, ProblemCode, Severity};
 pub use reason::Reason;
 pub use request::{BytePairs, PairIter, REQUEST_HEADER_NAMES, Request};
-pub use response_header::{HeaderName, ResponseHeader, is_cors_response_header};
+pub use response_header::{
+    CORS_RESPONSE_HEADER_PREFIX, HeaderName, ResponseHeader, is_cors_response_header,
+};
 pub use shadow::Shadowed;
 pub use vary::{Vary, VaryName};

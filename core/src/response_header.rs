@@ -71,9 +71,13 @@ impl HeaderName {
 /// decision's are the only ones — never a second or forged
 /// `Access-Control-Allow-Origin`.
 pub fn is_cors_response_header(name: &[u8]) -> bool {
-    const PREFIX: &[u8] = b"access-control-";
-    name.len() >= PREFIX.len() && name[..PREFIX.len()].eq_ignore_ascii_case(PREFIX)
+    let prefix = CORS_RESPONSE_HEADER_PREFIX.as_bytes();
+    name.len() >= prefix.len() && name[..prefix.len()].eq_ignore_ascii_case(prefix)
 }
+
+/// What every CORS response header name starts with (any case): a host
+/// can skip names shorter than this without reading them.
+pub const CORS_RESPONSE_HEADER_PREFIX: &str = "access-control-";
 
 impl fmt::Display for HeaderName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

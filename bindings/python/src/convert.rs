@@ -121,7 +121,9 @@ fn collect_pairs<'py>(
     Ok(pairs)
 }
 
-fn pair<'py>(item: &Bound<'py, PyAny>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+pub(crate) fn pair<'py>(
+    item: &Bound<'py, PyAny>,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
     if let Ok(tuple) = item.cast::<PyTuple>() {
         if tuple.len() == 2 {
             return Ok((tuple.get_item(0)?, tuple.get_item(1)?));

@@ -2,10 +2,14 @@
 
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use unicors::{Kind, Vary};
 
-use crate::convert::{any_bytes, header_objects};
+use crate::asgi::CorsSend;
+use crate::convert::any_bytes;
+use crate::header_store;
+use crate::merge::{Form, answer_now, merge};
+use crate::wsgi::CorsStartResponse;
 
 /// Whether a response header the app set is a CORS response header, which
 /// adapters drop before applying a decision (`unicors::is_cors_response_header`).
@@ -29,6 +33,11 @@ pub struct Decision {
 impl Decision {
     pub(crate) fn new(decision: unicors::Decision<'static>) -> Self {
         Decision { decision }
+    }
+
+    /// The core decision.
+    pub(crate) fn core(&self) -> &unicors::Decision<'static> {
+        &self.decision
     }
 
     /// The kind's stable name.
@@ -141,21 +150,7 @@ impl Decision {
         py: Python<'py>,
         app_headers: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let (merged, vary) = app_headers_kept(py, app_headers)?;
-        for header in self.decision.headers() {
-            merged.append((
-                PyBytes::new(py, header.name.as_lowercase_str().as_bytes()),
-                PyBytes::new(py, &header.value),
-            ))?;
-        }
-        let missing = missing(self.decision.vary(), &vary);
-        if !missing.is_empty() {
-            merged.append((
-                PyBytes::new(py, b"vary"),
-                PyBytes::new(py, missing.as_bytes()),
-            ))?;
-        }
-        Ok(merged)
+        merge(py, &self.decision, app_headers, Form::Raw)
     }
 
     /// As `merge_raw`, for WSGI: `(name, value)` str pairs, the decision's
@@ -165,36 +160,40 @@ impl Decision {
         py: Python<'py>,
         app_headers: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let (merged, vary) = app_headers_kept(py, app_headers)?;
-        for header in self.decision.headers() {
-            let value = String::from_utf8_lossy(&header.value);
-            merged.append((header.name.as_str(), PyString::new(py, &value)))?;
-        }
-        let missing = missing(self.decision.vary(), &vary);
-        if !missing.is_empty() {
-            merged.append(("Vary", missing))?;
-        }
-        Ok(merged)
+        merge(py, &self.decision, app_headers, Form::Text)
     }
 
     /// The headers of a response answered now (`status` is not None), as
     /// ASGI byte pairs: the decision's headers, `vary`, and
     /// `content-length: 0` unless the status is 204.
     fn response_raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let merged = self.merge_raw(py, &PyList::empty(py))?;
-        if self.decision.status() != Some(204) {
-            merged.append((PyBytes::new(py, b"content-length"), PyBytes::new(py, b"0")))?;
-        }
-        Ok(merged)
+        answer_now(py, &self.decision, Form::Raw)
     }
 
     /// As `response_raw`, as WSGI str pairs.
     fn response_text<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let merged = self.merge_text(py, &PyList::empty(py))?;
-        if self.decision.status() != Some(204) {
-            merged.append(("Content-Length", "0"))?;
-        }
-        Ok(merged)
+        answer_now(py, &self.decision, Form::Text)
+    }
+
+    /// A WSGI `start_response` that applies this decision to the app's
+    /// headers (as `merge_text`) and calls `start_response` with them.
+    fn wrap_start_response(slf: Py<Self>, start_response: Py<PyAny>) -> CorsStartResponse {
+        CorsStartResponse::new(slf, start_response)
+    }
+
+    /// Applies this decision to a dict keyed by lowercase header name
+    /// holding `(name, value)` pairs (Django's `ResponseHeaders._store`):
+    /// its CORS entries dropped, the decision's set, the missing `Vary`
+    /// names appended to its `vary` entry.
+    fn apply_to_header_store(&self, py: Python<'_>, store: &Bound<'_, PyDict>) -> PyResult<()> {
+        header_store::apply(py, &self.decision, store)
+    }
+
+    /// An ASGI `send` that applies this decision to the
+    /// `http.response.start` message's headers (as `merge_raw`) and passes
+    /// every message on to `send`.
+    fn wrap_send(slf: Py<Self>, send: Py<PyAny>) -> CorsSend {
+        CorsSend::new(slf, send)
     }
 
     fn __repr__(&self) -> String {
@@ -208,27 +207,6 @@ impl Decision {
         text.push_str(&format!(" headers={}>", self.decision.headers().len()));
         text
     }
-}
-
-/// The app's header pairs without its CORS headers, as a new list, and the
-/// values of its `Vary` lines.
-fn app_headers_kept<'py>(
-    py: Python<'py>,
-    app_headers: &Bound<'py, PyAny>,
-) -> PyResult<(Bound<'py, PyList>, Vec<Vec<u8>>)> {
-    let kept = PyList::empty(py);
-    let mut vary = Vec::new();
-    for (name, value) in header_objects(app_headers)? {
-        let name_bytes = any_bytes(&name, "header names")?;
-        if unicors::is_cors_response_header(&name_bytes) {
-            continue;
-        }
-        if name_bytes.eq_ignore_ascii_case(b"vary") {
-            vary.push(any_bytes(&value, "header values")?.into_owned());
-        }
-        kept.append(PyTuple::new(py, [name, value])?)?;
-    }
-    Ok((kept, vary))
 }
 
 fn missing(wanted: Vary, values: &[Vec<u8>]) -> &'static str {

@@ -4,16 +4,23 @@
 
 use pyo3::prelude::*;
 
+mod asgi;
 mod convert;
 mod decision;
+mod header_store;
+mod inputs;
 mod live;
+mod merge;
 mod policy;
 mod problems;
+mod wsgi;
 
+pub use asgi::CorsSend;
 pub use decision::Decision;
 pub use live::{LivePolicy, ShadowCall};
 pub use policy::Policy;
 pub use problems::{ConfigError, Problem};
+pub use wsgi::CorsStartResponse;
 
 /// The `unicors._native` module.
 #[pymodule]
@@ -26,6 +33,8 @@ fn native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Decision>()?;
     module.add_class::<LivePolicy>()?;
     module.add_class::<ShadowCall>()?;
+    module.add_class::<CorsStartResponse>()?;
+    module.add_class::<CorsSend>()?;
     module.add_class::<Problem>()?;
     module.add("ConfigError", module.py().get_type::<ConfigError>())?;
     Ok(())

@@ -9,9 +9,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use unicors::Counters;
 
-use crate::convert::{any_bytes, request_header_objects};
 use crate::decision::Decision;
-use crate::policy::{Policy, with_request};
+use crate::inputs::Inputs;
+use crate::policy::Policy;
 use crate::problems::{config_error, problem_list};
 
 /// The policies in force at one moment, and the files they came from.
@@ -172,49 +172,35 @@ impl LivePolicy {
     #[pyo3(signature = (method, headers, path = None, origin_allowed = None))]
     fn evaluate(
         &self,
-        py: Python<'_>,
         method: &Bound<'_, PyAny>,
         headers: &Bound<'_, PyAny>,
         path: Option<&Bound<'_, PyAny>>,
         origin_allowed: Option<bool>,
     ) -> PyResult<Decision> {
-        let state = self.state.load();
-        let policy = state.policy.get().core();
-        let Some(shadow) = &state.shadow else {
-            return with_request(method, headers, path, origin_allowed, |request| {
-                let decision = policy.evaluate(request);
-                self.counters.record(&decision);
-                Decision::new(decision.into_owned())
-            });
-        };
-        let reporting = self.on_difference.is_some();
-        let (decision, difference) =
-            with_request(method, headers, path, origin_allowed, |request| {
-                let shadowed = policy.evaluate_shadowed(shadow.get().core(), request);
-                self.counters.record_shadowed(&shadowed);
-                // The report-only decision is kept only when someone reads it.
-                let difference = (reporting && shadowed.differs())
-                    .then(|| (shadowed.shadow.into_owned(), shadowed.difference));
-                (shadowed.enforced.into_owned(), difference)
-            })?;
-        if let (Some((candidate, difference)), Some(callback)) = (difference, &self.on_difference) {
-            let call = Py::new(
-                py,
-                ShadowCall {
-                    decision: Py::new(py, Decision::new(decision.clone()))?,
-                    shadow: Py::new(py, Decision::new(candidate))?,
-                    difference: difference.names().collect(),
-                    method: method.clone().unbind(),
-                    path: path.map(|p| p.clone().unbind()),
-                    origin: first_origin(headers),
-                },
-            )
-            .and_then(|arg| callback.call1(py, (arg,)));
-            if let Err(error) = call {
-                error.write_unraisable(py, Some(callback.bind(py)));
-            }
-        }
-        Ok(Decision::new(decision))
+        self.decide(&Inputs::from_args(method, headers, path, origin_allowed)?)
+    }
+
+    /// As `evaluate`, for a WSGI environ (or Django's `request.META`): its
+    /// `REQUEST_METHOD`, `PATH_INFO` and CORS request header keys, read
+    /// without building a header list.
+    #[pyo3(signature = (environ, origin_allowed = None))]
+    fn evaluate_environ(
+        &self,
+        environ: &Bound<'_, PyAny>,
+        origin_allowed: Option<bool>,
+    ) -> PyResult<Decision> {
+        self.decide(&Inputs::from_environ(environ, origin_allowed)?)
+    }
+
+    /// As `evaluate`, for an ASGI HTTP scope: its `method`, `path` and
+    /// `headers`.
+    #[pyo3(signature = (scope, origin_allowed = None))]
+    fn evaluate_scope(
+        &self,
+        scope: &Bound<'_, PyAny>,
+        origin_allowed: Option<bool>,
+    ) -> PyResult<Decision> {
+        self.decide(&Inputs::from_scope(scope, origin_allowed)?)
     }
 
     /// Every counter as `{name: count}`: `not_cors`, `preflight`, `actual`,
@@ -238,6 +224,52 @@ impl LivePolicy {
                 ""
             }
         )
+    }
+}
+
+impl LivePolicy {
+    /// The enforced decision for `inputs`, counted, and with a report-only
+    /// policy, its difference reported.
+    fn decide(&self, inputs: &Inputs<'_>) -> PyResult<Decision> {
+        let py = inputs.method().py();
+        let state = self.state.load();
+        let policy = state.policy.get().core();
+        let Some(shadow) = &state.shadow else {
+            return inputs.decide(policy.has_routes(), |request| {
+                let decision = policy.evaluate(request);
+                self.counters.record(&decision);
+                Decision::new(decision.into_owned())
+            });
+        };
+        let shadow = shadow.get().core();
+        let reporting = self.on_difference.is_some();
+        let with_path = policy.has_routes() || shadow.has_routes();
+        let (decision, difference) = inputs.decide(with_path, |request| {
+            let shadowed = policy.evaluate_shadowed(shadow, request);
+            self.counters.record_shadowed(&shadowed);
+            // The report-only decision is kept only when someone reads it.
+            let difference = (reporting && shadowed.differs())
+                .then(|| (shadowed.shadow.into_owned(), shadowed.difference));
+            (shadowed.enforced.into_owned(), difference)
+        })?;
+        if let (Some((candidate, difference)), Some(callback)) = (difference, &self.on_difference) {
+            let call = Py::new(
+                py,
+                ShadowCall {
+                    decision: Py::new(py, Decision::new(decision.clone()))?,
+                    shadow: Py::new(py, Decision::new(candidate))?,
+                    difference: difference.names().collect(),
+                    method: inputs.method().clone().unbind(),
+                    path: inputs.path().map(|p| p.clone().unbind()),
+                    origin: inputs.first_origin(),
+                },
+            )
+            .and_then(|arg| callback.call1(py, (arg,)));
+            if let Err(error) = call {
+                error.write_unraisable(py, Some(callback.bind(py)));
+            }
+        }
+        Ok(Decision::new(decision))
     }
 }
 
@@ -302,14 +334,4 @@ impl ShadowCall {
             self.difference.join(", ")
         )
     }
-}
-
-/// The first `Origin` line's value as latin-1 text, for reports.
-fn first_origin(headers: &Bound<'_, PyAny>) -> Option<String> {
-    let lines = request_header_objects(headers).ok()?;
-    let (_, value) = lines.iter().find(|(name, _)| {
-        any_bytes(name, "header names").is_ok_and(|n| n.eq_ignore_ascii_case(b"origin"))
-    })?;
-    let bytes = any_bytes(value, "header values").ok()?;
-    Some(bytes.iter().map(|&b| char::from(b)).collect())
 }

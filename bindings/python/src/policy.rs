@@ -1,14 +1,14 @@
 //! `Policy`: a validated, immutable policy shared by any number of threads.
 
-use std::borrow::Cow;
 use std::path::PathBuf;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
-use unicors::{BytePairs, ConfigError, Request};
+use unicors::ConfigError;
 
-use crate::convert::{any_bytes, options_document, request_header_objects};
+use crate::convert::options_document;
 use crate::decision::Decision;
+use crate::inputs::Inputs;
 use crate::problems::{config_error, problem_list};
 
 /// A validated CORS policy. Immutable and thread-safe: build it once at
@@ -95,9 +95,10 @@ impl Policy {
         path: Option<&Bound<'_, PyAny>>,
         origin_allowed: Option<bool>,
     ) -> PyResult<Decision> {
-        with_request(method, headers, path, origin_allowed, |request| {
-            Decision::new(self.policy.evaluate(request).into_owned())
-        })
+        Inputs::from_args(method, headers, path, origin_allowed)?
+            .decide(self.policy.has_routes(), |request| {
+                Decision::new(self.policy.evaluate(request).into_owned())
+            })
     }
 
     fn __repr__(&self) -> String {
@@ -106,32 +107,4 @@ impl Policy {
             self.policy.warnings().len()
         )
     }
-}
-
-/// Converts one request's Python values (bytes or str; only the CORS
-/// header lines are converted) and hands the core request to `decide`.
-pub(crate) fn with_request<R>(
-    method: &Bound<'_, PyAny>,
-    headers: &Bound<'_, PyAny>,
-    path: Option<&Bound<'_, PyAny>>,
-    origin_allowed: Option<bool>,
-    decide: impl for<'a> FnOnce(Request<'a, BytePairs<'a, Cow<'a, [u8]>>>) -> R,
-) -> PyResult<R> {
-    let method = any_bytes(method, "method")?;
-    let path = match path {
-        Some(path) if !path.is_none() => any_bytes(path, "path")?,
-        _ => Cow::Borrowed(&b""[..]),
-    };
-    let objects = request_header_objects(headers)?;
-    let mut lines = Vec::with_capacity(objects.len());
-    for (name, value) in &objects {
-        lines.push((
-            any_bytes(name, "header names")?,
-            any_bytes(value, "header values")?,
-        ));
-    }
-    let request = Request::from_pairs(&method[..], &lines)
-        .with_path(&path)
-        .with_origin_verdict(origin_allowed);
-    Ok(decide(request))
 }

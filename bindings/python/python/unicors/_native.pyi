@@ -2,7 +2,7 @@
 # built module by mypy.stubtest in CI).
 from collections.abc import Callable, Iterable, Mapping
 from os import PathLike
-from typing import Literal, Optional, Union, final
+from typing import Any, Awaitable, Literal, Optional, Union, final
 
 __version__: str
 REQUEST_HEADER_NAMES: list[str]
@@ -61,6 +61,21 @@ class Decision:
     def merge_text(self, app_headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]: ...
     def response_raw(self) -> list[tuple[bytes, bytes]]: ...
     def response_text(self) -> list[tuple[str, str]]: ...
+    def apply_to_header_store(self, store: dict[str, tuple[str, str]]) -> None: ...
+    def wrap_start_response(self, start_response: Callable[..., Any]) -> CorsStartResponse: ...
+    def wrap_send(self, send: Callable[[dict[str, Any]], Awaitable[None]]) -> CorsSend: ...
+
+@final
+class CorsStartResponse:
+    """A WSGI start_response applying a decision to the app's headers."""
+
+    def __call__(self, status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any: ...
+
+@final
+class CorsSend:
+    """An ASGI send applying a decision to the response's headers."""
+
+    def __call__(self, message: dict[str, Any]) -> Awaitable[None]: ...
 
 @final
 class Policy:
@@ -146,5 +161,11 @@ class LivePolicy:
         headers: _Headers,
         path: Optional[_Text] = None,
         origin_allowed: Optional[bool] = None,
+    ) -> Decision: ...
+    def evaluate_environ(
+        self, environ: Mapping[str, Any], origin_allowed: Optional[bool] = None
+    ) -> Decision: ...
+    def evaluate_scope(
+        self, scope: Mapping[str, Any], origin_allowed: Optional[bool] = None
     ) -> Decision: ...
     def counters(self) -> dict[str, int]: ...

@@ -88,7 +88,7 @@ class CORSMiddleware:
         keys = given if policy is not None else starlette_keys(**given)
         self.live: LivePolicy = build_live(policy, keys, shadow_policy, on_shadow_difference)
         self.app = app
-        self._evaluate = self.live.evaluate
+        self._evaluate_scope = self.live.evaluate_scope
         self.origin_allowed = origin_allowed
         self._check_is_async = origin_allowed is not None and (
             inspect.iscoroutinefunction(origin_allowed)
@@ -121,9 +121,8 @@ class CORSMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = scope["headers"]
-        verdict = await self._verdict(headers) if self.origin_allowed is not None else None
-        decision = self._evaluate(scope["method"], headers, scope.get("path"), verdict)
+        verdict = await self._verdict(scope["headers"]) if self.origin_allowed is not None else None
+        decision = self._evaluate_scope(scope, verdict)
         if decision.rejected:
             log_rejection(decision, scope["method"], scope.get("path", ""))
         if decision.status is not None:
@@ -131,11 +130,6 @@ class CORSMiddleware:
                         "headers": decision.response_raw()})
             await send({"type": "http.response.body", "body": b""})
             return
-
-        async def send_with_cors(message: Dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                # The message is the app's to give away: set the merged list.
-                message["headers"] = decision.merge_raw(message.get("headers", ()))
-            await send(message)
-
-        await self.app(scope, receive, send_with_cors)
+        # A native send: the response's headers get the decision's, and no
+        # coroutine is made per message.
+        await self.app(scope, receive, decision.wrap_send(send))

@@ -12,18 +12,13 @@ the decision's headers, whatever its status.
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, Optional, Union
 
 from ._config import PolicySource, ShadowCallback, build_live, log_rejection
-from ._native import REQUEST_HEADER_NAMES, Decision, LivePolicy, Policy
+from ._native import Decision, LivePolicy, Policy
 
 OriginCheck = Callable[[str], bool]
 StartResponse = Callable[..., Any]
-
-# The environ keys of the only request headers a decision reads.
-_ENVIRON_KEYS = tuple(
-    ("HTTP_" + name.upper().replace("-", "_"), name) for name in REQUEST_HEADER_NAMES)
-
 
 _STATUS_LINES: Dict[int, str] = {}
 
@@ -40,30 +35,27 @@ def status_line(status: int) -> str:
     return line
 
 
-def cors_headers(environ: dict) -> List[Tuple[str, str]]:
-    """The CORS request headers of a WSGI environ (the server has already
-    joined repeated lines with commas; a joined Origin is refused as
-    malformed, as it must be)."""
-    return [(name, environ[key]) for key, name in _ENVIRON_KEYS if key in environ]
+def origin_verdict(origin_allowed: OriginCheck, environ: dict) -> bool:
+    """The host's check on the request's Origin. Without an Origin there is
+    nothing to ask it about, but the answer still depends on the origin
+    (never the public `*` answer); a failing check refuses the origin, it
+    never fails the request."""
+    if "HTTP_ORIGIN" not in environ:
+        return False
+    try:
+        return bool(origin_allowed(environ["HTTP_ORIGIN"]))
+    except Exception:
+        return False
 
 
 def decide(live: LivePolicy, environ: dict, origin_allowed: Optional[OriginCheck]) -> Decision:
-    headers = cors_headers(environ)
-    verdict = None
-    if origin_allowed is not None:
-        # Without an Origin there is nothing to ask the check about, but the
-        # answer still depends on the origin (never the public `*` answer).
-        verdict = False
-        if "HTTP_ORIGIN" in environ:
-            try:
-                verdict = bool(origin_allowed(environ["HTTP_ORIGIN"]))
-            except Exception:  # a failing check refuses the origin, it never fails the request
-                verdict = False
-    method = environ.get("REQUEST_METHOD", "GET")
-    path = environ.get("PATH_INFO", "")
-    decision = live.evaluate(method, headers, path, verdict)
+    """The decision for a WSGI environ (or Django's `request.META`): read
+    by the core straight from the environ's CORS keys; a rejection logged
+    at DEBUG."""
+    verdict = None if origin_allowed is None else origin_verdict(origin_allowed, environ)
+    decision = live.evaluate_environ(environ, verdict)
     if decision.rejected:
-        log_rejection(decision, method, path)
+        log_rejection(decision, environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", ""))
     return decision
 
 
@@ -85,15 +77,14 @@ class CORSMiddleware:
         return self.live.policy
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
-        decision = decide(self.live, environ, self.origin_allowed)
+        # decide(), inlined: one Python frame less on every request.
+        origin_allowed = self.origin_allowed
+        decision = self.live.evaluate_environ(
+            environ, None if origin_allowed is None else origin_verdict(origin_allowed, environ))
+        if decision.rejected:
+            log_rejection(decision, environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", ""))
         if decision.status is not None:
             start_response(status_line(decision.status), decision.response_text())
             return [b""]
-
-        def start_with_cors(status: str, headers: List[Tuple[str, str]], exc_info: Any = None) -> Any:
-            merged = decision.merge_text(headers)
-            if exc_info is None:
-                return start_response(status, merged)
-            return start_response(status, merged, exc_info)
-
-        return self.app(environ, start_with_cors)
+        # A native start_response: the app's headers get the decision's.
+        return self.app(environ, decision.wrap_start_response(start_response))

@@ -17,6 +17,11 @@ from typing import Any, Callable
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 
+try:  # Django >= 3.2
+    from django.http.response import ResponseHeaders
+except ImportError:  # pragma: no cover
+    ResponseHeaders = None
+
 from .._native import is_cors_response_header
 from ..wsgi import decide
 from .settings import covered, origin_check, policy_from_settings
@@ -26,6 +31,13 @@ __all__ = ["CorsMiddleware"]
 
 def _apply(response: Any, decision: Any) -> Any:
     headers = response.headers
+    store = getattr(headers, "_store", None)
+    if type(headers) is ResponseHeaders and type(store) is dict:
+        # Django's own header store (lowercase name -> (name, value)), set
+        # in one native call: the core's values need none of __setitem__'s
+        # re-validation.
+        decision.apply_to_header_store(store)
+        return response
     for name in [n for n in headers if is_cors_response_header(n)]:
         del headers[name]
     for name, value in decision.headers:
@@ -54,7 +66,8 @@ class CorsMiddleware:
             markcoroutinefunction(self)
 
     def _decide(self, request: Any) -> Any:
-        if not covered(self.urls, request.path_info):
+        urls = self.urls
+        if urls is not None and not covered(urls, request.path_info):
             return None
         # request.META is a WSGI environ (Django builds one under ASGI too).
         return decide(self.live, request.META, self.origin_allowed)
