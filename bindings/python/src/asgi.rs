@@ -4,6 +4,7 @@
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
+use pyo3::{PyTraverseError, PyVisit};
 
 use crate::decision::Decision;
 use crate::merge::{Form, merge};
@@ -27,23 +28,39 @@ impl CorsSend {
 
 #[pymethods]
 impl CorsSend {
+    /// The server's `send` may hold this object in turn: let the collector
+    /// see both references so such a cycle is freed.
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.decision)?;
+        visit.call(&self.send)
+    }
+
     fn __call__<'py>(
         &self,
         py: Python<'py>,
         message: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        if let Ok(message) = message.cast::<PyDict>() {
-            let starts = message
-                .get_item(intern!(py, "type"))?
-                .is_some_and(|kind| kind.eq(intern!(py, "http.response.start")).unwrap_or(false));
-            if starts {
-                let headers = match message.get_item(intern!(py, "headers"))? {
-                    Some(headers) => headers,
-                    None => PyTuple::empty(py).into_any(),
-                };
-                let merged = merge(py, self.decision.get().core(), &headers, Form::Raw)?;
-                message.set_item(intern!(py, "headers"), merged)?;
-            }
+        let (kind, headers) = match message.cast::<PyDict>() {
+            Ok(dict) => (
+                dict.get_item(intern!(py, "type"))?,
+                dict.get_item(intern!(py, "headers"))?,
+            ),
+            // Any other mapping, read through its own protocol: its CORS
+            // lines are replaced all the same, never passed through.
+            Err(_) => (
+                Some(message.get_item(intern!(py, "type"))?),
+                Some(message.call_method1(
+                    intern!(py, "get"),
+                    (intern!(py, "headers"), PyTuple::empty(py)),
+                )?),
+            ),
+        };
+        let starts =
+            kind.is_some_and(|kind| kind.eq(intern!(py, "http.response.start")).unwrap_or(false));
+        if starts {
+            let headers = headers.unwrap_or_else(|| PyTuple::empty(py).into_any());
+            let merged = merge(py, self.decision.get().core(), &headers, Form::Raw)?;
+            message.set_item(intern!(py, "headers"), merged)?;
         }
         self.send.bind(py).call1((message,))
     }

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{
-    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple,
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PySequence, PyString, PyTuple,
 };
 use unicors::{Problem, ProblemCode, Severity, Value};
 
@@ -41,10 +41,23 @@ pub(crate) fn any_bytes<'a>(value: &'a Bound<'_, PyAny>, what: &str) -> PyResult
     if let Ok(array) = value.cast::<PyByteArray>() {
         return Ok(Cow::Owned(array.to_vec()));
     }
-    Err(PyTypeError::new_err(format!(
+    Err(not_text(value, what))
+}
+
+/// Whether `value` is one of the types `any_bytes` reads (type checks
+/// only: nothing is converted).
+pub(crate) fn is_text(value: &Bound<'_, PyAny>) -> bool {
+    value.cast::<PyString>().is_ok()
+        || value.cast::<PyBytes>().is_ok()
+        || value.cast::<PyByteArray>().is_ok()
+}
+
+/// The error for a value `any_bytes` cannot read.
+pub(crate) fn not_text(value: &Bound<'_, PyAny>, what: &str) -> PyErr {
+    PyTypeError::new_err(format!(
         "{what} must be str or bytes, not {}",
         type_name(value)
-    )))
+    ))
 }
 
 fn type_name(value: &Bound<'_, PyAny>) -> String {
@@ -129,13 +142,23 @@ pub(crate) fn pair<'py>(
             return Ok((tuple.get_item(0)?, tuple.get_item(1)?));
         }
     }
-    item.extract::<(Bound<'py, PyAny>, Bound<'py, PyAny>)>()
-        .map_err(|_| {
-            PyTypeError::new_err(format!(
-                "headers must be (name, value) pairs, found {}",
-                type_name(item)
-            ))
-        })
+    // ASGI allows any two-item iterable ([name, value] lists among them);
+    // a str or bytes of length 2 is not a pair.
+    if let Ok(list) = item.cast::<PyList>() {
+        if list.len() == 2 {
+            return Ok((list.get_item(0)?, list.get_item(1)?));
+        }
+    } else if !is_text(item) {
+        if let Ok(sequence) = item.cast::<PySequence>() {
+            if sequence.len()? == 2 {
+                return Ok((sequence.get_item(0)?, sequence.get_item(1)?));
+            }
+        }
+    }
+    Err(PyTypeError::new_err(format!(
+        "headers must be (name, value) pairs, found {}",
+        type_name(item)
+    )))
 }
 
 /// Policy options as the core's document tree. Values Python can say but a

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use pyo3::PyTypeInfo;
 use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -76,7 +77,10 @@ impl<'py> Inputs<'py> {
         };
         Ok(Inputs {
             method,
-            path: environ.get(intern!(py, "PATH_INFO"))?,
+            path: Some(match environ.get(intern!(py, "PATH_INFO"))? {
+                Some(path) => path,
+                None => intern!(py, "").clone().into_any(),
+            }),
             lines,
             origin_verdict,
         })
@@ -92,7 +96,7 @@ impl<'py> Inputs<'py> {
         let scope = Mapping::new(scope)?;
         let field = |key: &Bound<'py, PyString>| {
             scope.get(key)?.ok_or_else(|| {
-                PyTypeError::new_err(format!("an ASGI HTTP scope has a {key:?} key"))
+                PyTypeError::new_err(format!("an ASGI HTTP scope must have a {key:?} key"))
             })
         };
         let headers = field(intern!(py, "headers"))?;
@@ -192,9 +196,16 @@ impl<'a, 'py> Mapping<'a, 'py> {
     fn get(&self, key: &Bound<'py, PyString>) -> PyResult<Option<Bound<'py, PyAny>>> {
         match self {
             Mapping::Dict(dict) => dict.get_item(key),
+            // `get(key, MISSING)`: a present None is refused as a dict's
+            // would be, not taken for a missing key.
             Mapping::Other(mapping) => {
-                let value = mapping.call_method1(intern!(mapping.py(), "get"), (key,))?;
-                Ok((!value.is_none()).then_some(value))
+                let py = mapping.py();
+                static MISSING: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+                let missing = MISSING
+                    .get_or_try_init(py, || PyAny::type_object(py).call0().map(Bound::unbind))?
+                    .bind(py);
+                let value = mapping.call_method1(intern!(py, "get"), (key, missing))?;
+                Ok((!value.is(missing)).then_some(value))
             }
         }
     }

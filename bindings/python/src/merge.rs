@@ -13,7 +13,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use unicors::{CORS_RESPONSE_HEADER_PREFIX, HeaderName, Vary};
 
-use crate::convert::{any_bytes, header_objects};
+use crate::convert::{any_bytes, header_objects, is_text, not_text};
 
 /// Which form the merged list takes.
 #[derive(Clone, Copy)]
@@ -115,8 +115,10 @@ fn app_lines_kept<'py>(
                     name: &Bound<'py, PyAny>,
                     value: &Bound<'py, PyAny>|
      -> PyResult<()> {
-        // A name with no length is not str or bytes: any_bytes says so.
-        let length = name.len().unwrap_or(usize::MAX);
+        if !is_text(name) {
+            return Err(not_text(name, "header names"));
+        }
+        let length = name.len()?;
         if length == 4 || length >= CORS_RESPONSE_HEADER_PREFIX.len() {
             let bytes = any_bytes(name, "header names")?;
             if unicors::is_cors_response_header(&bytes) {

@@ -3,6 +3,7 @@
 
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
+use pyo3::{PyTraverseError, PyVisit};
 
 use crate::decision::Decision;
 use crate::merge::{Form, merge};
@@ -29,6 +30,13 @@ impl CorsStartResponse {
 
 #[pymethods]
 impl CorsStartResponse {
+    /// The server's `start_response` may hold this object in turn: let the
+    /// collector see both references so such a cycle is freed.
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.decision)?;
+        visit.call(&self.start_response)
+    }
+
     #[pyo3(signature = (status, headers, exc_info = None))]
     fn __call__<'py>(
         &self,

@@ -52,6 +52,18 @@ def test_environ_and_scope_answer_as_evaluate(method, headers):
     assert same(live.evaluate_scope(scope_of(method, headers)), expected)
     assert same(live.evaluate_environ(environ_of(method, headers), False),
                 live.evaluate(method, headers, "/api/x", False))
+    # ASGI allows [name, value] lists as well as tuples.
+    listed = scope_of(method, headers)
+    listed["headers"] = [list(line) for line in listed["headers"]]
+    assert same(live.evaluate_scope(listed), expected)
+    assert same(live.evaluate(method, [list(line) for line in headers], "/api/x"), expected)
+
+
+def test_strings_are_not_pairs():
+    live = LivePolicy(Policy(**POLICY))
+    for bad in (["ab"], [b"ab"], [("origin",)], [("a", "b", "c")]):
+        with pytest.raises(TypeError, match="pairs"):
+            live.evaluate("GET", bad)
 
 
 def test_environ_defaults_and_mappings():
@@ -74,6 +86,12 @@ def test_environ_defaults_and_mappings():
         live.evaluate_scope({"type": "http", "method": "GET"})
     with pytest.raises(TypeError, match="header values"):
         live.evaluate_environ({"REQUEST_METHOD": "GET", "HTTP_ORIGIN": 3})
+    # A present None is refused the same way from a dict and another mapping.
+    for environ in ({"HTTP_ORIGIN": None}, Environ({"HTTP_ORIGIN": None})):
+        with pytest.raises(TypeError, match="header values"):
+            live.evaluate_environ(environ)
+    with pytest.raises(TypeError, match="must have a 'method' key"):
+        live.evaluate_scope({"type": "http", "headers": []})
 
 
 def test_routes_read_the_path():
@@ -137,6 +155,93 @@ def test_wrapped_send_applies_the_decision_to_the_start_message_only():
     assert sent[0]["headers"] == [(b"content-type", b"text/plain")] + decision.raw_headers + [(b"vary", b"Origin")]
     assert sent[1]["headers"] == decision.raw_headers + [(b"vary", b"Origin")]
     assert sent[2] == {"type": "http.response.body", "body": b"ok", "headers": "left alone"}
+
+
+def test_merge_matches_names_in_any_case_and_shape():
+    decision = LivePolicy(Policy(**POLICY)).evaluate("GET", [("origin", ORIGIN)])
+    calls = []
+    start = decision.wrap_start_response(lambda *args: calls.append(args))
+    app = [["ACCESS-CONTROL-MAX-AGE", "9"], ("Access-Control-Allow-Origin", "*"),
+           ["X-Kept", "1"], ("VARY", "origin, Accept")]
+    start("200 OK", app, exc_info=None)
+    start("200 OK", iter(app))
+    start("200 OK", {"access-control-expose-headers": "secret", "x-kept": "2"})
+    expected_tail = decision.headers  # the app's Vary already names Origin: no second line
+    # A kept list pair becomes a tuple (what WSGI servers take); tuples are kept as they are.
+    assert calls[0] == ("200 OK", [("X-Kept", "1"), app[3]] + expected_tail)
+    assert calls[0][1][1] is app[3]
+    assert calls[1] == calls[0]
+    assert calls[2][1] == [("x-kept", "2")] + decision.headers + [("Vary", "Origin")]
+    star = []
+    decision.wrap_start_response(lambda *args: star.append(args))("200 OK", [("vary", "*")])
+    assert star[0][1] == [("vary", "*")] + decision.headers
+    # Names that are not str or bytes are refused whatever their length.
+    for bad in [(["x"], "1"), (("a", "b", "c", "d", "e"), "1"), (None, "1")]:
+        with pytest.raises(TypeError, match="header names"):
+            start("200 OK", [bad])
+
+
+def test_wrapped_start_response_passes_the_server_errors_on():
+    decision = LivePolicy(Policy(**POLICY)).evaluate("GET", [("origin", ORIGIN)])
+
+    def reraising(status, headers, exc_info=None):
+        if exc_info is not None:
+            raise exc_info[1].with_traceback(exc_info[2])
+        return lambda data: (_ for _ in ()).throw(OSError("client gone"))
+
+    start = decision.wrap_start_response(reraising)
+    try:
+        raise ValueError("app failed")
+    except ValueError as error:
+        with pytest.raises(ValueError, match="app failed"):
+            start("500 Internal Server Error", [], (ValueError, error, error.__traceback__))
+    write = start("200 OK", [])
+    with pytest.raises(OSError, match="client gone"):
+        write(b"x")
+
+
+def test_wrapped_send_replaces_cors_lines_in_any_mapping():
+    from collections import UserDict
+    decision = LivePolicy(Policy(**POLICY)).evaluate("GET", [(b"origin", ORIGIN.encode())])
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    message = UserDict({"type": "http.response.start", "status": 200,
+                        "headers": [(b"Access-Control-Allow-Origin", b"*"), (b"VARY", b"Origin")]})
+    asyncio.run(decision.wrap_send(send)(message))
+    assert sent[0]["headers"] == [(b"VARY", b"Origin")] + decision.raw_headers
+    without_headers = UserDict({"type": "http.response.start", "status": 200})
+    asyncio.run(decision.wrap_send(send)(without_headers))
+    assert sent[1]["headers"] == decision.raw_headers + [(b"vary", b"Origin")]
+
+
+def test_wrappers_in_a_reference_cycle_are_collected():
+    import gc
+    import weakref
+    decision = LivePolicy(Policy(**POLICY)).evaluate("GET", [("origin", ORIGIN)])
+
+    class Server:  # a server callable that keeps what it is handed
+        def __call__(self, *args):
+            return None
+
+    for wrap in (decision.wrap_start_response, decision.wrap_send):
+        server = Server()
+        server.wrapped = wrap(server)
+        alive = weakref.ref(server)
+        del server
+        gc.collect()
+        assert alive() is None
+
+
+def test_environ_path_defaults_to_empty_in_reports():
+    reports = []
+    live = LivePolicy(Policy(**POLICY), Policy(allow_origins=["https://other.example"]), reports.append)
+    environ = environ_of("GET", [("origin", ORIGIN)])
+    del environ["PATH_INFO"]
+    live.evaluate_environ(environ)
+    assert reports[0].path == ""
 
 
 @pytest.fixture(scope="module")
