@@ -180,8 +180,14 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(status, unicors_status::Ok);
         assert_eq!(difference, 0, "a policy differs from itself");
         unsafe {
-            assert_eq!(unicors_decision_kind(enforced) as u32, unicors_decision_kind(decision) as u32);
-            assert_eq!(unicors_decision_kind(shadow) as u32, unicors_decision_kind(decision) as u32);
+            assert_eq!(
+                unicors_decision_kind(enforced) as u32,
+                unicors_decision_kind(decision) as u32
+            );
+            assert_eq!(
+                unicors_decision_kind(shadow) as u32,
+                unicors_decision_kind(decision) as u32
+            );
             assert_eq!(
                 unicors_decision_header_count(shadow),
                 unicors_decision_header_count(decision)
