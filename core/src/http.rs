@@ -100,8 +100,22 @@ impl Policy {
     }
 }
 
+/// The `http` name of a CORS response header: `http`'s constants (and one
+/// built at compile time), so no name is parsed per response —
+/// `HeaderName::from_static` parses its string when called at run time.
 pub(crate) fn header_name(name: crate::HeaderName) -> header::HeaderName {
-    header::HeaderName::from_static(name.as_lowercase_str())
+    use crate::HeaderName as Name;
+    match name {
+        Name::AllowOrigin => header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        Name::AllowCredentials => header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+        Name::AllowMethods => header::ACCESS_CONTROL_ALLOW_METHODS,
+        Name::AllowHeaders => header::ACCESS_CONTROL_ALLOW_HEADERS,
+        Name::MaxAge => header::ACCESS_CONTROL_MAX_AGE,
+        Name::AllowPrivateNetwork => {
+            const { header::HeaderName::from_static(Name::AllowPrivateNetwork.as_lowercase_str()) }
+        }
+        Name::ExposeHeaders => header::ACCESS_CONTROL_EXPOSE_HEADERS,
+    }
 }
 
 /// The decision's headers as `http` values, ready to set. Values the engine
@@ -156,6 +170,13 @@ pub fn immediate_response<B: Default>(decision: &Decision<'_>) -> Option<Respons
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_cors_name_maps_to_its_own_http_name() {
+        for name in crate::HeaderName::ALL {
+            assert_eq!(header_name(name).as_str(), name.as_lowercase_str());
+        }
+    }
 
     #[test]
     fn header_pairs_clone_resumes_where_it_was() {
