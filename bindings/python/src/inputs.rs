@@ -71,16 +71,9 @@ impl<'py> Inputs<'py> {
                 lines.push(Line::Known(name, value));
             }
         }
-        let method = match environ.get(intern!(py, "REQUEST_METHOD"))? {
-            Some(method) => method,
-            None => intern!(py, "GET").clone().into_any(),
-        };
         Ok(Inputs {
-            method,
-            path: Some(match environ.get(intern!(py, "PATH_INFO"))? {
-                Some(path) => path,
-                None => intern!(py, "").clone().into_any(),
-            }),
+            method: environ.get_or(intern!(py, "REQUEST_METHOD"), intern!(py, "GET"))?,
+            path: Some(environ.get_or(intern!(py, "PATH_INFO"), intern!(py, ""))?),
             lines,
             origin_verdict,
         })
@@ -191,6 +184,15 @@ impl<'a, 'py> Mapping<'a, 'py> {
         Err(PyTypeError::new_err(
             "an environ or scope must be a dict or a mapping",
         ))
+    }
+
+    /// The value at `key`, or `default` (a WSGI default) when it is missing.
+    fn get_or(
+        &self,
+        key: &Bound<'py, PyString>,
+        default: &Bound<'py, PyString>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        Ok(self.get(key)?.unwrap_or_else(|| default.clone().into_any()))
     }
 
     fn get(&self, key: &Bound<'py, PyString>) -> PyResult<Option<Bound<'py, PyAny>>> {
