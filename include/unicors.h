@@ -358,6 +358,51 @@ typedef struct unicors_header {
  */
 typedef int (*unicors_header_callback)(void *userdata, const struct unicors_header *header);
 
+/**
+ * Everything a host reads from a decision, kept up to date by the buffer
+ * that owns it: `unicors_decision_get_view` returns its address, which
+ * stays the same for the buffer's whole life, so a host can take it once,
+ * next to `unicors_decision_new`, and read the fields after each
+ * `unicors_evaluate` with no further call.
+ *
+ * The library allocates it and only the library writes it; hosts read
+ * it, and only between calls that use the buffer. Later versions may add
+ * fields at the end, never move these.
+ */
+typedef struct unicors_decision_view {
+  /**
+   * As `unicors_decision_kind`.
+   */
+  unicors_kind kind;
+  /**
+   * As `unicors_decision_status`: the status to answer with now, or 0.
+   */
+  uint16_t status;
+  /**
+   * As `unicors_decision_vary_bits`.
+   */
+  uint32_t vary_bits;
+  /**
+   * As `unicors_decision_vary`: static, NUL-terminated, never NULL.
+   */
+  const char *vary;
+  /**
+   * As `unicors_decision_reason_code`: static, NUL-terminated; NULL
+   * unless the kind is `REJECTED`.
+   */
+  const char *reason_code;
+  /**
+   * How many entries `headers` has (as `unicors_decision_header_count`).
+   */
+  size_t header_count;
+  /**
+   * The headers to set, in order (as `unicors_decision_header_at`),
+   * never NULL; the array lives in the buffer, and each value view
+   * lives as `unicors_decision` says.
+   */
+  const struct unicors_header *headers;
+} unicors_decision_view;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -917,6 +962,16 @@ const char *unicors_status_str(uint32_t status);
  * the `UNICORS_VERSION_*` macros of the header you compiled against.
  */
 const char *unicors_version(void);
+
+/**
+ * The buffer's view of its current decision (see
+ * `unicors_decision_view`); NULL for NULL. The same address for the
+ * buffer's whole life, valid until `unicors_decision_free`.
+ *
+ * # Safety
+ * `decision` must be NULL or a live buffer.
+ */
+const struct unicors_decision_view *unicors_decision_get_view(const struct unicors_decision *decision);
 
 #ifdef __cplusplus
 }  // extern "C"

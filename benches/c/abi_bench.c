@@ -7,8 +7,8 @@
  * browser headers, then the same CORS headers, as unicors_header arrays.
  * One decision = unicors_evaluate(policy, method, "/", headers) into one
  * reused unicors_decision, then (subject "abi_read", the default) reading
- * it as a host does: kind, status, unicors_decision_header_count and
- * unicors_decision_header_at for every header, and the Vary names. Subject
+ * it as a host does: through unicors_decision_get_view, the kind, status,
+ * every header's name and value views, and the Vary names. Subject
  * "abi" stops after unicors_evaluate (and the kind).
  *
  * Usage:
@@ -121,16 +121,16 @@ static const unicors_policy *policy;
 static unicors_decision *decision;
 static volatile uintptr_t sink;
 
-/* What a host reads after unicors_evaluate. */
+/* What a host reads after unicors_evaluate: the buffer's view (one call;
+ * a host may also take the pointer once, it never changes). */
 static inline uintptr_t read_decision(const unicors_decision *d) {
-    uintptr_t acc = (uintptr_t)unicors_decision_kind(d) ^ unicors_decision_status(d);
-    size_t n = unicors_decision_header_count(d);
-    for (size_t i = 0; i < n; i++) {
-        unicors_header h;
-        if (unicors_decision_header_at(d, i, &h) != UNICORS_STATUS_OK) abort();
-        acc += ((uintptr_t)h.name ^ h.name_len) + ((uintptr_t)h.value ^ h.value_len);
+    const unicors_decision_view *v = unicors_decision_get_view(d);
+    uintptr_t acc = (uintptr_t)v->kind ^ v->status;
+    for (size_t i = 0; i < v->header_count; i++) {
+        const unicors_header *h = &v->headers[i];
+        acc += ((uintptr_t)h->name ^ h->name_len) + ((uintptr_t)h->value ^ h->value_len);
     }
-    return acc ^ (uintptr_t)unicors_decision_vary(d);
+    return acc ^ (uintptr_t)v->vary;
 }
 
 static inline uintptr_t once(const workload_case *c, size_t method_len, int read) {

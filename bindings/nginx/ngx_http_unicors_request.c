@@ -217,7 +217,9 @@ ngx_http_unicors_decide(ngx_http_request_t *r, ngx_http_unicors_loc_conf_t *lcf)
     ngx_http_unicors_worker_t  *w = &ngx_http_unicors_worker;
     ngx_http_unicors_ctx_t     *ctx;
     ngx_pool_cleanup_t         *cln;
-    unicors_header              view, *lines;
+    unicors_header             *lines;
+    const unicors_header       *header;
+    const unicors_decision_view *view;
     unicors_status              rc;
     ngx_uint_t                  i, count;
     u_char                     *copy;
@@ -281,11 +283,13 @@ ngx_http_unicors_decide(ngx_http_request_t *r, ngx_http_unicors_loc_conf_t *lcf)
         unicors_counters_record(ngx_http_unicors_counters(), w->decision);
     }
 
-    ctx->kind = unicors_decision_kind(w->decision);
-    ctx->reason = unicors_decision_reason_code(w->decision);
-    ctx->status = unicors_decision_status(w->decision);
-    ctx->vary = unicors_decision_vary_bits(w->decision);
-    ctx->nheaders = unicors_decision_header_count(w->decision);
+    /* One call for the whole decision: the buffer's view. */
+    view = unicors_decision_get_view(w->decision);
+    ctx->kind = view->kind;
+    ctx->reason = view->reason_code;
+    ctx->status = view->status;
+    ctx->vary = view->vary_bits;
+    ctx->nheaders = view->header_count;
 
     if (ctx->nheaders) {
         ctx->headers = ngx_palloc(r->pool, ctx->nheaders
@@ -298,22 +302,18 @@ ngx_http_unicors_decide(ngx_http_request_t *r, ngx_http_unicors_loc_conf_t *lcf)
     /* Names are static; values may point into the worker's buffer, so
      * they are copied before the next request reuses it. */
     for (i = 0; i < ctx->nheaders; i++) {
-        if (unicors_decision_header_at(w->decision, i, &view)
-            != UNICORS_STATUS_OK)
-        {
+        header = &view->headers[i];
+
+        copy = ngx_pnalloc(r->pool, header->value_len);
+        if (copy == NULL && header->value_len) {
             return NULL;
         }
 
-        copy = ngx_pnalloc(r->pool, view.value_len);
-        if (copy == NULL && view.value_len) {
-            return NULL;
-        }
-
-        ngx_memcpy(copy, view.value, view.value_len);
-        ctx->headers[i].name.data = (u_char *) view.name;
-        ctx->headers[i].name.len = view.name_len;
+        ngx_memcpy(copy, header->value, header->value_len);
+        ctx->headers[i].name.data = (u_char *) header->name;
+        ctx->headers[i].name.len = header->name_len;
         ctx->headers[i].value.data = copy;
-        ctx->headers[i].value.len = view.value_len;
+        ctx->headers[i].value.len = header->value_len;
     }
 
     if (ctx->kind == UNICORS_KIND_REJECTED && ctx->reason != NULL) {

@@ -19,13 +19,13 @@ int main(void) {
     unicors_decision *decision = unicors_decision_new();   /* reuse it for every request */
     if (unicors_evaluate(policy, (const uint8_t *)"OPTIONS", 7, (const uint8_t *)"/items", 6, request, 2,
                          UNICORS_ORIGIN_VERDICT_NONE, decision) == UNICORS_STATUS_OK) {
-        printf("%s %u\n", unicors_kind_str(unicors_decision_kind(decision)), unicors_decision_status(decision));
-        for (size_t i = 0; i < unicors_decision_header_count(decision); i++) {
-            unicors_header h;
-            if (unicors_decision_header_at(decision, i, &h) == UNICORS_STATUS_OK)
-                printf("%.*s: %.*s\n", (int)h.name_len, (const char *)h.name, (int)h.value_len, (const char *)h.value);
+        const unicors_decision_view *view = unicors_decision_get_view(decision);   /* the whole decision */
+        printf("%s %u\n", unicors_kind_str(view->kind), view->status);
+        for (size_t i = 0; i < view->header_count; i++) {
+            const unicors_header *h = &view->headers[i];
+            printf("%.*s: %.*s\n", (int)h->name_len, (const char *)h->name, (int)h->value_len, (const char *)h->value);
         }
-        printf("Vary: %s\n", unicors_decision_vary(decision));
+        printf("Vary: %s\n", view->vary);
     }
     unicors_decision_free(decision);
     unicors_policy_free(policy);

@@ -3,7 +3,7 @@
 use std::cell::Cell;
 use std::ffi::{c_char, c_int, c_void};
 
-use unicors::{Decision, HeaderName, Reason, Request, Vary};
+use unicors::{Decision, Reason, Request, Vary};
 
 use crate::boundary::{bytes, guard};
 use crate::builder::unicors_bytes;
@@ -11,21 +11,16 @@ use crate::enums::{unicors_kind, unicors_origin_verdict};
 use crate::header::{Lines, array, unicors_header};
 use crate::policy::unicors_policy;
 use crate::status::unicors_status;
+use crate::view::unicors_decision_view;
 
 /// Most headers one decision sets.
 const MAX_HEADERS: usize = 7;
 
-#[derive(Clone, Copy, Debug)]
-struct RawHeader {
-    name: HeaderName,
-    value: *const u8,
-    len: usize,
-}
-
-const EMPTY: RawHeader = RawHeader {
-    name: HeaderName::AllowOrigin,
+const NO_HEADER: unicors_header = unicors_header {
+    name: std::ptr::null(),
+    name_len: 0,
     value: std::ptr::null(),
-    len: 0,
+    value_len: 0,
 };
 
 /// A reusable buffer holding one decision: make one per worker (or per
@@ -40,33 +35,95 @@ const EMPTY: RawHeader = RawHeader {
 /// and the policy are alive. One thread at a time.
 #[derive(Debug)]
 pub struct unicors_decision {
-    kind: unicors_kind,
-    reason: Option<Reason>,
-    status: u16,
-    vary: Vary,
-    headers: [RawHeader; MAX_HEADERS],
-    count: usize,
+    answer: Answer,
     scratch: Vec<u8>,
 }
 
-impl unicors_decision {
-    pub(crate) fn reset(&mut self) {
-        self.kind = unicors_kind::NotCors;
+/// What the buffer holds of the last decision, in the form hosts read:
+/// the view and the header array it points to. Kept apart from the
+/// scratch buffer so that one evaluation can borrow the scratch and fill
+/// this at once.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    view: unicors_decision_view,
+    lines: [unicors_header; MAX_HEADERS],
+    reason: Option<Reason>,
+}
+
+impl Answer {
+    /// Back to an empty decision (kind `NOT_CORS`, no headers).
+    #[inline(always)]
+    fn reset(&mut self) {
+        let headers = self.view.headers;
+        self.view = unicors_decision_view {
+            headers,
+            ..unicors_decision_view::EMPTY
+        };
         self.reason = None;
-        self.status = 0;
-        self.vary = Vary::EMPTY;
-        self.count = 0;
     }
 
+    /// Copies a core decision in. Every value it lends points into the
+    /// policy, the request or a scratch buffer, never into the `Decision`
+    /// itself (core/tests/allocations.rs shows evaluation allocates
+    /// nothing, hence owns nothing), so the pointers outlive it.
+    #[inline(always)]
+    pub(crate) fn fill(&mut self, result: &Decision<'_>) {
+        let reason = result.reason();
+        let vary = result.vary();
+        let mut count = 0;
+        for (slot, header) in self.lines.iter_mut().zip(result.headers()) {
+            let name = header.name.as_str();
+            *slot = unicors_header {
+                name: name.as_ptr(),
+                name_len: name.len(),
+                value: header.value.as_ptr(),
+                value_len: header.value.len(),
+            };
+            count += 1;
+        }
+        self.reason = reason;
+        self.view = unicors_decision_view {
+            kind: result.kind().into(),
+            status: result.status().unwrap_or(0),
+            vary_bits: vary.bits(),
+            vary: vary.as_c_str().as_ptr(),
+            reason_code: reason.map_or(std::ptr::null(), |r| r.code_c_str().as_ptr()),
+            header_count: count,
+            headers: self.view.headers,
+        };
+    }
+
+    /// The decision's header `index` (a view), if it has one.
     fn header(&self, index: usize) -> Option<unicors_header> {
-        let raw = self.headers[..self.count].get(index)?;
-        let name = raw.name.as_str();
-        Some(unicors_header {
-            name: name.as_ptr(),
-            name_len: name.len(),
-            value: raw.value,
-            value_len: raw.len,
-        })
+        self.lines[..self.view.header_count].get(index).copied()
+    }
+}
+
+impl unicors_decision {
+    /// Back to an empty decision.
+    pub(crate) fn reset(&mut self) {
+        self.answer.reset();
+    }
+
+    /// The answer to fill and the scratch buffer to evaluate with, borrowed
+    /// together: the decision's views may point into the scratch.
+    #[inline(always)]
+    pub(crate) fn parts(&mut self) -> (&mut Answer, &mut Vec<u8>) {
+        (&mut self.answer, &mut self.scratch)
+    }
+
+    /// The kind and reason, for the counters.
+    pub(crate) fn outcome(&self) -> (unicors::Kind, Option<Reason>) {
+        (self.answer.view.kind.into(), self.answer.reason)
+    }
+
+    /// The view hosts read.
+    pub(crate) fn view(&self) -> *const unicors_decision_view {
+        &self.answer.view
+    }
+
+    fn kind(&self) -> unicors_kind {
+        self.answer.view.kind
     }
 }
 
@@ -75,15 +132,20 @@ impl unicors_decision {
 #[unsafe(no_mangle)]
 pub extern "C" fn unicors_decision_new() -> *mut unicors_decision {
     guard(std::ptr::null_mut(), || {
-        Box::into_raw(Box::new(unicors_decision {
-            kind: unicors_kind::NotCors,
-            reason: None,
-            status: 0,
-            vary: Vary::EMPTY,
-            headers: [EMPTY; MAX_HEADERS],
-            count: 0,
+        let decision = Box::into_raw(Box::new(unicors_decision {
+            answer: Answer {
+                view: unicors_decision_view::EMPTY,
+                lines: [NO_HEADER; MAX_HEADERS],
+                reason: None,
+            },
             scratch: Vec::new(),
-        }))
+        }));
+        // SAFETY: just allocated; the box never moves, so the view may
+        // point into it for its whole life.
+        unsafe {
+            (*decision).answer.view.headers = std::ptr::addr_of!((*decision).answer.lines).cast();
+        }
+        decision
     })
 }
 
@@ -131,12 +193,11 @@ pub unsafe extern "C" fn unicors_evaluate(
     origin_verdict: u32,
     decision: *mut unicors_decision,
 ) -> unicors_status {
-    guard(unicors_status::Panic, || {
-        // SAFETY: NULL or a live buffer used by this thread only, per the contract.
-        let Some(decision) = (unsafe { decision.as_mut() }) else {
-            return unicors_status::NullParameter;
-        };
-        decision.reset();
+    // SAFETY: NULL or a live buffer used by this thread only, per the contract.
+    let Some(decision) = (unsafe { decision.as_mut() }) else {
+        return unicors_status::NullParameter;
+    };
+    let status = guard(unicors_status::Panic, || {
         // SAFETY: NULL or live, per the contract.
         let Some(policy) = (unsafe { policy.as_ref() }) else {
             return unicors_status::NullParameter;
@@ -157,22 +218,22 @@ pub unsafe extern "C" fn unicors_evaluate(
             Err(status) => return status,
         };
         let first_bad = Cell::new(unicors_status::Ok);
-        // The buffer's scratch moves out for the call and back after; moving
-        // a Vec keeps its heap block, so views into it stay valid.
-        let mut scratch = decision.take_scratch();
-        {
-            let result = policy
-                .policy
-                .evaluate_with_scratch(inputs.request(&first_bad), &mut scratch);
-            if first_bad.get() == unicors_status::Ok {
-                decision.fill(&result);
-            }
+        let (answer, scratch) = decision.parts();
+        let result = policy
+            .policy
+            .evaluate_with_scratch(inputs.request(&first_bad), scratch);
+        // A bad line read as empty: the evaluation is dropped.
+        if first_bad.get() == unicors_status::Ok {
+            answer.fill(&result);
         }
-        decision.put_scratch(scratch);
-        // A bad line read as empty: the evaluation is dropped and the
-        // buffer stays empty, as the contract says.
         first_bad.get()
-    })
+    });
+    // Success wrote every field; anything else (a panic included) leaves
+    // the buffer empty, as the contract says.
+    if status != unicors_status::Ok {
+        decision.reset();
+    }
+    status
 }
 
 /// The checked arguments of one evaluation.
@@ -220,43 +281,6 @@ impl<'a> Inputs<'a> {
     }
 }
 
-impl unicors_decision {
-    /// Copies a core decision in. Every value it lends points into the
-    /// policy, the request or a scratch buffer, never into the `Decision`
-    /// itself (core/tests/allocations.rs shows evaluation allocates
-    /// nothing, hence owns nothing), so the pointers outlive it.
-    #[inline(always)]
-    pub(crate) fn fill(&mut self, result: &Decision<'_>) {
-        self.kind = result.kind().into();
-        self.reason = result.reason();
-        self.status = result.status().unwrap_or(0);
-        self.vary = result.vary();
-        for (slot, header) in self.headers.iter_mut().zip(result.headers()) {
-            *slot = RawHeader {
-                name: header.name,
-                value: header.value.as_ptr(),
-                len: header.value.len(),
-            };
-            self.count += 1;
-        }
-    }
-
-    /// The scratch buffer, lent for an evaluation (put it back after).
-    pub(crate) fn take_scratch(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.scratch)
-    }
-
-    /// Returns the scratch buffer after an evaluation.
-    pub(crate) fn put_scratch(&mut self, scratch: Vec<u8>) {
-        self.scratch = scratch;
-    }
-
-    /// The kind and reason, for the counters.
-    pub(crate) fn outcome(&self) -> (unicors::Kind, Option<Reason>) {
-        (self.kind.into(), self.reason)
-    }
-}
-
 /// The decision's kind (`NOT_CORS` for NULL).
 ///
 /// # Safety
@@ -265,7 +289,7 @@ impl unicors_decision {
 pub unsafe extern "C" fn unicors_decision_kind(decision: *const unicors_decision) -> unicors_kind {
     guard(unicors_kind::NotCors, || {
         // SAFETY: NULL or live, per the contract.
-        unsafe { decision.as_ref() }.map_or(unicors_kind::NotCors, |d| d.kind)
+        unsafe { decision.as_ref() }.map_or(unicors_kind::NotCors, unicors_decision::kind)
     })
 }
 
@@ -280,9 +304,7 @@ pub unsafe extern "C" fn unicors_decision_reason_code(
 ) -> *const c_char {
     guard(std::ptr::null(), || {
         // SAFETY: NULL or live, per the contract.
-        unsafe { decision.as_ref() }
-            .and_then(|d| d.reason)
-            .map_or(std::ptr::null(), |r| r.code_c_str().as_ptr())
+        unsafe { decision.as_ref() }.map_or(std::ptr::null(), |d| d.answer.view.reason_code)
     })
 }
 
@@ -298,7 +320,7 @@ pub unsafe extern "C" fn unicors_decision_reason_message(
     guard(std::ptr::null(), || {
         // SAFETY: NULL or live, per the contract.
         unsafe { decision.as_ref() }
-            .and_then(|d| d.reason)
+            .and_then(|d| d.answer.reason)
             .map_or(std::ptr::null(), |r| r.message_c_str().as_ptr())
     })
 }
@@ -312,7 +334,7 @@ pub unsafe extern "C" fn unicors_decision_reason_message(
 pub unsafe extern "C" fn unicors_decision_status(decision: *const unicors_decision) -> u16 {
     guard(0, || {
         // SAFETY: NULL or live, per the contract.
-        unsafe { decision.as_ref() }.map_or(0, |d| d.status)
+        unsafe { decision.as_ref() }.map_or(0, |d| d.answer.view.status)
     })
 }
 
@@ -325,7 +347,7 @@ pub unsafe extern "C" fn unicors_decision_status(decision: *const unicors_decisi
 pub unsafe extern "C" fn unicors_decision_header_count(decision: *const unicors_decision) -> usize {
     guard(0, || {
         // SAFETY: NULL or live, per the contract.
-        unsafe { decision.as_ref() }.map_or(0, |d| d.count)
+        unsafe { decision.as_ref() }.map_or(0, |d| d.answer.view.header_count)
     })
 }
 
@@ -350,7 +372,7 @@ pub unsafe extern "C" fn unicors_decision_header_at(
         if out.is_null() {
             return unicors_status::NullParameter;
         }
-        let Some(header) = decision.header(index) else {
+        let Some(header) = decision.answer.header(index) else {
             return unicors_status::InvalidArgument;
         };
         // SAFETY: non-NULL and writable, per the contract.
@@ -383,12 +405,10 @@ pub unsafe extern "C" fn unicors_decision_foreach_header(
         let (Some(decision), Some(callback)) = (unsafe { decision.as_ref() }, callback) else {
             return unicors_status::NullParameter;
         };
-        for index in 0..decision.count {
-            let Some(header) = decision.header(index) else {
-                break;
-            };
+        let answer = &decision.answer;
+        for header in &answer.lines[..answer.view.header_count] {
             // SAFETY: the caller vouches for the callback and its userdata.
-            if unsafe { callback(userdata, &header) } != 0 {
+            if unsafe { callback(userdata, header) } != 0 {
                 break;
             }
         }
@@ -407,7 +427,7 @@ pub unsafe extern "C" fn unicors_decision_foreach_header(
 pub unsafe extern "C" fn unicors_decision_vary(decision: *const unicors_decision) -> *const c_char {
     guard(c"".as_ptr(), || {
         // SAFETY: NULL or live, per the contract.
-        unsafe { decision.as_ref() }.map_or(c"".as_ptr(), |d| d.vary.as_c_str().as_ptr())
+        unsafe { decision.as_ref() }.map_or(c"".as_ptr(), |d| d.answer.view.vary)
     })
 }
 
@@ -422,7 +442,7 @@ pub unsafe extern "C" fn unicors_decision_vary(decision: *const unicors_decision
 pub unsafe extern "C" fn unicors_decision_vary_bits(decision: *const unicors_decision) -> u32 {
     guard(0, || {
         // SAFETY: NULL or live, per the contract.
-        unsafe { decision.as_ref() }.map_or(0, |d| d.vary.bits())
+        unsafe { decision.as_ref() }.map_or(0, |d| d.answer.view.vary_bits)
     })
 }
 

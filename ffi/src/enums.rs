@@ -80,14 +80,15 @@ pub enum unicors_origin_verdict {
 
 impl unicors_origin_verdict {
     pub(crate) fn from_u32(value: u32) -> Option<Option<bool>> {
-        [
-            (unicors_origin_verdict::None, None),
-            (unicors_origin_verdict::Allow, Some(true)),
-            (unicors_origin_verdict::Deny, Some(false)),
-        ]
-        .into_iter()
-        .find(|(c, _)| *c as u32 == value)
-        .map(|(_, verdict)| verdict)
+        const NONE: u32 = unicors_origin_verdict::None as u32;
+        const ALLOW: u32 = unicors_origin_verdict::Allow as u32;
+        const DENY: u32 = unicors_origin_verdict::Deny as u32;
+        match value {
+            NONE => Some(None),
+            ALLOW => Some(Some(true)),
+            DENY => Some(Some(false)),
+            _ => None,
+        }
     }
 }
 

@@ -31,6 +31,7 @@ pub mod policy_cell;
 pub mod shadow;
 pub mod status;
 pub mod version;
+pub mod view;
 
 #[cfg(test)]
 mod header_file;

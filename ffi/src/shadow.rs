@@ -81,24 +81,20 @@ pub unsafe extern "C" fn unicors_evaluate_shadowed(
             Err(status) => return status,
         };
         let first_bad = Cell::new(unicors_status::Ok);
-        let mut scratch = decision.take_scratch();
-        let mut shadow_scratch = shadow_decision.take_scratch();
+        let (answer, scratch) = decision.parts();
+        let (shadow_answer, shadow_scratch) = shadow_decision.parts();
         let mut bits = 0;
-        {
-            let shadowed = policy.policy.evaluate_shadowed_with_scratch(
-                &shadow.policy,
-                inputs.request(&first_bad),
-                &mut scratch,
-                &mut shadow_scratch,
-            );
-            if first_bad.get() == unicors_status::Ok {
-                decision.fill(&shadowed.enforced);
-                shadow_decision.fill(&shadowed.shadow);
-                bits = shadowed.difference.bits();
-            }
+        let shadowed = policy.policy.evaluate_shadowed_with_scratch(
+            &shadow.policy,
+            inputs.request(&first_bad),
+            scratch,
+            shadow_scratch,
+        );
+        if first_bad.get() == unicors_status::Ok {
+            answer.fill(&shadowed.enforced);
+            shadow_answer.fill(&shadowed.shadow);
+            bits = shadowed.difference.bits();
         }
-        decision.put_scratch(scratch);
-        shadow_decision.put_scratch(shadow_scratch);
         if !difference.is_null() {
             // SAFETY: writable per the contract.
             unsafe { difference.write(bits) };

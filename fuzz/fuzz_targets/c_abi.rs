@@ -15,17 +15,32 @@ use unicors_ffi::config_error::{
     unicors_config_error, unicors_config_error_count, unicors_config_error_free,
 };
 use unicors_ffi::decision::{
-    unicors_decision_free, unicors_decision_header_at, unicors_decision_header_count,
-    unicors_decision_kind, unicors_decision_new, unicors_evaluate,
+    unicors_decision, unicors_decision_free, unicors_decision_header_at,
+    unicors_decision_header_count, unicors_decision_kind, unicors_decision_new, unicors_evaluate,
 };
 use unicors_ffi::enums::unicors_kind;
 use unicors_ffi::header::unicors_header;
 use unicors_ffi::policy::{unicors_policy, unicors_policy_free, unicors_policy_from_document};
 use unicors_ffi::shadow::unicors_evaluate_shadowed;
 use unicors_ffi::status::unicors_status;
+use unicors_ffi::view::unicors_decision_get_view;
 use unicors_fuzz::{FuzzRequest, POLICY_DOCUMENTS, check_decision, policies};
 
 /// The C ABI's policy for a document, or its error count.
+/// Header `index` of a live decision, through `unicors_decision_header_at`.
+fn header_at(decision: *const unicors_decision, index: usize) -> unicors_header {
+    let mut got = unicors_header {
+        name: ptr::null(),
+        name_len: 0,
+        value: ptr::null(),
+        value_len: 0,
+    };
+    // SAFETY: a live buffer and a writable out-parameter.
+    let status = unsafe { unicors_decision_header_at(decision, index, &mut got) };
+    assert_eq!(status, unicors_status::Ok);
+    got
+}
+
 fn build(document: &[u8], format: u32) -> Result<*const unicors_policy, usize> {
     let mut policy: *const unicors_policy = ptr::null();
     let mut error: *mut unicors_config_error = ptr::null_mut();
@@ -138,22 +153,23 @@ fuzz_target!(|data: &[u8]| {
         );
         let count = unsafe { unicors_decision_header_count(decision) };
         assert_eq!(count, expected.headers().len());
+        // SAFETY: a live buffer; the view lives as long as it.
+        let view = unsafe { &*unicors_decision_get_view(decision) };
+        assert_eq!(view.kind as u32, want as u32);
+        assert_eq!(view.header_count, count);
+        assert_eq!(view.status, expected.status().unwrap_or(0));
+        assert_eq!(view.vary_bits, expected.vary().bits());
         for (index, want) in expected.headers().enumerate() {
-            let mut got = unicors_header {
-                name: ptr::null(),
-                name_len: 0,
-                value: ptr::null(),
-                value_len: 0,
-            };
-            assert_eq!(
-                unsafe { unicors_decision_header_at(decision, index, &mut got) },
-                unicors_status::Ok
-            );
+            let got = header_at(decision, index);
             // SAFETY: views the ABI documents as valid while the decision and request live.
             let name = unsafe { std::slice::from_raw_parts(got.name, got.name_len) };
             let value = unsafe { std::slice::from_raw_parts(got.value, got.value_len) };
             assert!(name.eq_ignore_ascii_case(want.name.as_str().as_bytes()));
             assert_eq!(value, &want.value[..]);
+            // The view lends the same views. SAFETY: `header_count` entries.
+            let line = unsafe { &*view.headers.add(index) };
+            assert!(ptr::eq(line.value, got.value) && line.value_len == got.value_len);
+            assert!(ptr::eq(line.name, got.name) && line.name_len == got.name_len);
         }
     }
     // Report-only against the same policy: the same decision, no difference.
@@ -213,6 +229,12 @@ fuzz_target!(|data: &[u8]| {
         };
         assert_ne!(status, unicors_status::Ok);
         assert_eq!(unsafe { unicors_decision_header_count(decision) }, 0);
+        // SAFETY: a live buffer.
+        let view = unsafe { &*unicors_decision_get_view(decision) };
+        assert_eq!(
+            (view.kind as u32, view.header_count),
+            (unicors_kind::NotCors as u32, 0)
+        );
     }
     unsafe {
         unicors_decision_free(decision);

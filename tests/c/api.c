@@ -86,6 +86,11 @@ static unicors_status eval(const unicors_policy *policy, const char *method,
 static void check_empty(const unicors_decision *d, int line)
 {
     unicors_header h;
+    const unicors_decision_view *v = unicors_decision_get_view(d);
+    check_at(v != NULL && v->kind == UNICORS_KIND_NOT_CORS && v->status == 0 &&
+                 v->vary_bits == 0 && v->vary != NULL && strcmp(v->vary, "") == 0 &&
+                 v->reason_code == NULL && v->header_count == 0 && v->headers != NULL,
+             line, "decision view is empty");
     if (!check_at(unicors_decision_kind(d) == UNICORS_KIND_NOT_CORS &&
                       unicors_decision_header_count(d) == 0 && unicors_decision_status(d) == 0 &&
                       unicors_decision_reason_code(d) == NULL &&
@@ -1192,17 +1197,34 @@ static void test_decision(const unicors_policy *policy)
     }
     CHECK(found);
 
+    /* The view: one address for the buffer's life, the getters' values. */
+    const unicors_decision_view *view = unicors_decision_get_view(d);
+    CHECK(view != NULL && unicors_decision_get_view(NULL) == NULL);
+    CHECK(view->kind == UNICORS_KIND_PREFLIGHT && view->header_count == count &&
+          view->status == unicors_decision_status(d) && view->reason_code == NULL &&
+          view->vary_bits == unicors_decision_vary_bits(d) &&
+          view->vary == unicors_decision_vary(d));
+    for (size_t i = 0; i < count; i++) {
+        CHECK_STATUS(unicors_decision_header_at(d, i, &h), UNICORS_STATUS_OK);
+        CHECK(view->headers[i].name == h.name && view->headers[i].name_len == h.name_len &&
+              view->headers[i].value == h.value && view->headers[i].value_len == h.value_len);
+    }
+
     /* Rejected: a reason, a message, no status to answer with by default. */
     unicors_header other[3] = {hdr("Origin", "https://evil.example"), preflight[1], preflight[2]};
     CHECK_STATUS(eval(policy, "OPTIONS", other, 3, d), UNICORS_STATUS_OK);
     CHECK(unicors_decision_kind(d) == UNICORS_KIND_REJECTED);
     CHECK_STR(unicors_decision_reason_code(d), "origin_not_allowed");
+    CHECK(view->kind == UNICORS_KIND_REJECTED && view->reason_code == unicors_decision_reason_code(d));
     CHECK(unicors_decision_reason_message(d) != NULL);
     /* then a not-CORS request resets the rest (Vary: Origin may stay) */
     CHECK_STATUS(eval(policy, "GET", NULL, 0, d), UNICORS_STATUS_OK);
     CHECK(unicors_decision_kind(d) == UNICORS_KIND_NOT_CORS);
     CHECK(unicors_decision_header_count(d) == 0 && unicors_decision_status(d) == 0);
     CHECK(unicors_decision_reason_code(d) == NULL && unicors_decision_reason_message(d) == NULL);
+    CHECK(unicors_decision_get_view(d) == view); /* the same address, updated in place */
+    CHECK(view->kind == UNICORS_KIND_NOT_CORS && view->header_count == 0 && view->status == 0 &&
+          view->reason_code == NULL);
 
     /* After each kind of error the buffer is empty. */
     fill(policy, d);

@@ -14,7 +14,8 @@
  * One unicors_decision serves every case, as in an nginx worker. Each
  * request's unicors_header array points into exactly-sized heap copies of
  * the decoded bytes, so valgrind sees any read past a value. Every case
- * also checks unicors_decision_foreach_header against header_at.
+ * also checks unicors_decision_foreach_header and unicors_decision_get_view against
+ * header_at.
  *
  * Usage: corpus [DIR]   (DIR defaults to tests/cases)
  * Prints per-file counts and `C corpus: N request cases, M validation
@@ -327,6 +328,25 @@ static void check_decision_shape(const unicors_decision *d, FILE *diff)
     if (unicors_decision_foreach_header(d, collect, &first) != UNICORS_STATUS_OK ||
         first.count != (count ? 1u : 0u)) {
         fprintf(diff, "foreach_header did not stop after the callback returned non-zero\n");
+    }
+
+    /* The view holds what the getters return, the same header views included. */
+    const unicors_decision_view *v = unicors_decision_get_view(d);
+    if (v == NULL || v->headers == NULL || v->vary == NULL) {
+        fprintf(diff, "view: NULL view, header array or vary\n");
+        return;
+    }
+    if (v->kind != kind || v->status != unicors_decision_status(d) || v->reason_code != code ||
+        v->header_count != count || v->vary_bits != unicors_decision_vary_bits(d) ||
+        v->vary != unicors_decision_vary(d)) {
+        fprintf(diff, "view: kind, status, reason, count or vary differ from the getters'\n");
+    }
+    for (size_t i = 0; i < count && i < v->header_count; i++) {
+        const unicors_header *x = &v->headers[i];
+        if (x->name != at[i].name || x->name_len != at[i].name_len ||
+            x->value != at[i].value || x->value_len != at[i].value_len) {
+            fprintf(diff, "view: header %zu differs from header_at's\n", i);
+        }
     }
 }
 
