@@ -94,9 +94,11 @@ where
             });
             match decision.status().and_then(|s| StatusCode::from_u16(s).ok()) {
                 Some(status) => {
+                    let count = decision.headers().len();
                     let mut response = Response::new(ResBody::default());
                     *response.status_mut() = status;
-                    crate::http::apply_parts(headers, decision.vary(), response.headers_mut());
+                    *response.headers_mut() =
+                        crate::http::fresh_headers(headers, count, decision.vary());
                     (Some(response), Vec::new(), Vary::EMPTY)
                 }
                 None => (None, headers.collect(), decision.vary()),
