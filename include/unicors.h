@@ -27,7 +27,9 @@
  *   or the buffer: valid until the next unicors_evaluate into the same
  *   buffer or its _free, and only while the request memory and the policy
  *   are alive. The library keeps no pointer to request memory after
- *   unicors_evaluate returns, except through those views.
+ *   unicors_evaluate returns, except through those views. Its
+ *   unicors_decision_view (unicors_decision_get_view) has one address for
+ *   the buffer's life and is rewritten by each evaluation into it.
  *
  * Threads
  * - A built unicors_policy is immutable: any number of threads may

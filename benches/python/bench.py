@@ -3,9 +3,13 @@ adapters next to Starlette's CORSMiddleware, flask-cors and
 django-cors-headers, in one process, on the workload of peer-bench.md.
 
 Cost = time per request with the CORS layer minus without it (the same
-trivial app in the same harness), paired per repetition; medians with
-min–max over the repetitions. Every call goes through the framework's real
-entry point: a raw ASGI call, a WSGI call, Django's middleware chain.
+trivial app in the same harness), paired per repetition as bare, layer,
+layer, bare (a drift in the machine's speed cancels); medians with min–max
+over the repetitions. The garbage collector is off while a batch is timed,
+as timeit does (a collection lands in whichever batch reaches the
+threshold: noise of several µs on a Flask request); it runs between
+batches. Every call goes through the framework's real entry point: a raw
+ASGI call, a WSGI call, Django's middleware chain.
 
     python benches/python/bench.py [--repeat 11] [--seconds 0.2] [--json out.json]
 
@@ -14,6 +18,7 @@ entry point: a raw ASGI call, a WSGI call, Django's middleware chain.
 
 import argparse
 import asyncio
+import gc
 import json
 import statistics
 import sys
@@ -41,7 +46,18 @@ LABELS = {"a": "(a) preflight ok", "b": "(b) actual ok", "c": "(c) bad origin", 
 
 
 def timed(run, seconds):
-    """Seconds per call of `run(n)` (which makes n calls): calibrate, then time."""
+    """Seconds per call of `run(n)` (which makes n calls): calibrate, then
+    time, with the garbage collector off (collected before)."""
+    gc.collect()
+    gc.disable()
+    try:
+        return timed_batch(run, seconds)
+    finally:
+        gc.enable()
+
+
+def timed_batch(run, seconds):
+    """`timed`, as the collector is."""
     n = 1
     while True:
         start = time.perf_counter()
@@ -266,9 +282,12 @@ def main(argv=None):
             calls = {name: caller(app, kind) for name, app in subjects.items()}
             costs = {name: [] for name in subjects if name != "bare"}
             for _ in range(args.repeat):
-                bare = timed(calls["bare"], args.seconds)
                 for name in costs:
-                    costs[name].append(timed(calls[name], args.seconds) - bare)
+                    half = args.seconds / 2
+                    before = timed(calls["bare"], half)
+                    first, second = timed(calls[name], half), timed(calls[name], half)
+                    after = timed(calls["bare"], half)
+                    costs[name].append((first + second - before - after) / 2)
             for name, values in costs.items():
                 results[f"{group}|{name}|{kind}"] = values
                 print(f"{group:13} {name:20} {LABELS[kind]:24} {statistics.median(values) * 1e6:8.2f} µs "

@@ -22,8 +22,9 @@ try:  # Django >= 3.2
 except ImportError:  # pragma: no cover
     ResponseHeaders = None
 
+from .._config import log_rejection
 from .._native import is_cors_response_header
-from ..wsgi import decide
+from ..wsgi import decide, origin_verdict
 from .settings import covered, origin_check, policy_from_settings
 
 __all__ = ["CorsMiddleware"]
@@ -82,11 +83,18 @@ class CorsMiddleware:
     def __call__(self, request: Any) -> Any:
         if self.async_mode:
             return self.__acall__(request)
-        decision = self._decide(request)
-        if decision is not None and decision.status is not None:
+        # _decide() and decide(), inlined: two Python frames less per request.
+        urls = self.urls
+        if urls is not None and not covered(urls, request.path_info):
+            return self.get_response(request)
+        meta, origin_allowed = request.META, self.origin_allowed
+        decision = self.live.evaluate_environ(
+            meta, None if origin_allowed is None else origin_verdict(origin_allowed, meta))
+        if decision.rejected:
+            log_rejection(decision, meta.get("REQUEST_METHOD", "GET"), meta.get("PATH_INFO", ""))
+        if decision.status is not None:
             return self._answer_now(decision)
-        response = self.get_response(request)
-        return response if decision is None else _apply(response, decision)
+        return _apply(self.get_response(request), decision)
 
     async def __acall__(self, request: Any) -> Any:
         decision = self._decide(request)
