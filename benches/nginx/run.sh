@@ -21,7 +21,22 @@ DURATION=${DURATION:-4}
 CONNECTIONS=${CONNECTIONS:-16}
 KINDS=${KINDS:-a b c d}
 OUT="$ROOT/target/unicors-bench/nginx"
-command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk" >&2; exit 1; }
+# wrk, nginx and its module build kit: installed with apt-get when missing
+# and running as root (a fresh Debian machine), else named.
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+[ -d /usr/share/nginx/src ] || missing+=(nginx-dev)
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
+    echo "missing ${missing[*]}: apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "== installing ${missing[*]} (apt-get)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 
 MODULE=$("$ROOT/bindings/nginx/build.sh" | tail -n 1)
 PFX=$(mktemp -d "${TMPDIR:-/tmp}/unicors-nginx-bench.XXXXXX")

@@ -117,9 +117,15 @@ impl unicors_decision {
         (self.answer.view.kind.into(), self.answer.reason)
     }
 
-    /// The view hosts read.
-    pub(crate) fn view(&self) -> *const unicors_decision_view {
-        &self.answer.view
+    /// The view hosts read, for a live buffer. Taken from the raw pointer,
+    /// not a reference, so that it stays valid across later evaluations
+    /// into the buffer.
+    ///
+    /// # Safety
+    /// `decision` must be a live buffer.
+    pub(crate) unsafe fn view(decision: *const unicors_decision) -> *const unicors_decision_view {
+        // SAFETY: live, per the contract; no reference is made.
+        unsafe { &raw const (*decision).answer.view }
     }
 
     fn kind(&self) -> unicors_kind {
@@ -143,7 +149,7 @@ pub extern "C" fn unicors_decision_new() -> *mut unicors_decision {
         // SAFETY: just allocated; the box never moves, so the view may
         // point into it for its whole life.
         unsafe {
-            (*decision).answer.view.headers = std::ptr::addr_of!((*decision).answer.lines).cast();
+            (*decision).answer.view.headers = (&raw const (*decision).answer.lines).cast();
         }
         decision
     })

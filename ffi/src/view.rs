@@ -64,7 +64,10 @@ pub unsafe extern "C" fn unicors_decision_get_view(
     decision: *const unicors_decision,
 ) -> *const unicors_decision_view {
     guard(std::ptr::null(), || {
-        // SAFETY: NULL or live, per the contract.
-        unsafe { decision.as_ref() }.map_or(std::ptr::null(), unicors_decision::view)
+        if decision.is_null() {
+            return std::ptr::null();
+        }
+        // SAFETY: live, per the contract.
+        unsafe { unicors_decision::view(decision) }
     })
 }
