@@ -368,8 +368,11 @@ typedef int (*unicors_header_callback)(void *userdata, const struct unicors_head
  * `unicors_evaluate` with no further call.
  *
  * The library allocates it and only the library writes it; hosts read
- * it, and only between calls that use the buffer. Later versions may add
- * fields at the end, never move these.
+ * it, and only between calls that use the buffer. A copy of it is not a
+ * snapshot: `headers` still points at the buffer's array, which the next
+ * evaluation rewrites. Later versions may add fields at the end, never
+ * move these; a field added in a later minor version may be read only
+ * after `unicors_version()` says the loaded library has it.
  */
 typedef struct unicors_decision_view {
   /**

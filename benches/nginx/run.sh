@@ -23,9 +23,10 @@ KINDS=${KINDS:-a b c d}
 OUT="$ROOT/target/unicors-bench/nginx"
 # wrk, nginx and its module build kit: installed with apt-get when missing
 # and running as root (a fresh Debian machine), else named.
+export PATH="$PATH:/usr/sbin:/sbin"
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v nginx >/dev/null || missing+=(nginx)
 [ -d /usr/share/nginx/src ] || missing+=(nginx-dev)
 if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
@@ -36,6 +37,10 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The package may start a system nginx; it would serve beside the one measured.
+  if [[ " ${missing[*]} " == *" nginx "* ]]; then
+    service nginx stop >/dev/null 2>&1 || nginx -s quit >/dev/null 2>&1 || true
+  fi
 fi
 
 MODULE=$("$ROOT/bindings/nginx/build.sh" | tail -n 1)

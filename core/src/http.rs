@@ -251,6 +251,37 @@ mod tests {
     }
 
     #[test]
+    fn an_immediate_response_has_the_decision_headers_in_order_and_one_vary() {
+        let policy = Policy::from_toml(
+            "allow_origins = [\"https://a.example\"]\nallow_methods = [\"PUT\"]\nallow_credentials = true\nmax_age = 600",
+        )
+        .unwrap();
+        let mut request = HeaderMap::new();
+        request.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://a.example"),
+        );
+        request.insert(
+            header::ACCESS_CONTROL_REQUEST_METHOD,
+            HeaderValue::from_static("PUT"),
+        );
+        let decision = policy.evaluate_headers(&Method::OPTIONS, "/", &request);
+        let response: Response<()> = immediate_response(&decision).unwrap();
+        // What setting each header on an empty map, then appending Vary, gives.
+        let mut expected = HeaderMap::new();
+        apply_to_headers(&decision, &mut expected);
+        let lines = |map: &HeaderMap| -> Vec<(String, String)> {
+            map.iter()
+                .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_owned()))
+                .collect()
+        };
+        assert_eq!(lines(response.headers()), lines(&expected));
+        assert_eq!(response.headers().get_all(header::VARY).iter().count(), 1);
+        assert_eq!(response.headers()[header::VARY], decision.vary().as_str());
+        assert_eq!(response.headers().len(), decision.headers().len() + 1);
+    }
+
+    #[test]
     fn apply_replaces_cors_headers_and_appends_vary_once() {
         let policy =
             Policy::from_toml("allow_origins = [\"https://a.example\"]\nallow_credentials = true")

@@ -39,7 +39,7 @@ pub unsafe extern "C" fn unicors_evaluate_shadowed(
     shadow_decision: *mut unicors_decision,
     difference: *mut u32,
 ) -> unicors_status {
-    guard(unicors_status::Panic, || {
+    let status = guard(unicors_status::Panic, || {
         if !difference.is_null() {
             // SAFETY: writable per the contract.
             unsafe { difference.write(0) };
@@ -58,8 +58,6 @@ pub unsafe extern "C" fn unicors_evaluate_shadowed(
         }) else {
             return unicors_status::NullParameter;
         };
-        decision.reset();
-        shadow_decision.reset();
         // SAFETY: NULL or live, per the contract.
         let (Some(policy), Some(shadow)) = (unsafe { policy.as_ref() }, unsafe { shadow.as_ref() })
         else {
@@ -100,7 +98,24 @@ pub unsafe extern "C" fn unicors_evaluate_shadowed(
             unsafe { difference.write(bits) };
         }
         first_bad.get()
-    })
+    });
+    // Success wrote every field of both buffers; anything else (the same
+    // buffer twice, one NULL, a panic included) leaves each buffer given
+    // empty and the difference 0, as the contract says.
+    if status != unicors_status::Ok {
+        for buffer in [decision, shadow_decision] {
+            // SAFETY: NULL or a live buffer used by this thread only, per
+            // the contract; the two are reset one after the other.
+            if let Some(buffer) = unsafe { buffer.as_mut() } {
+                buffer.reset();
+            }
+        }
+        if !difference.is_null() {
+            // SAFETY: writable per the contract.
+            unsafe { difference.write(0) };
+        }
+    }
+    status
 }
 
 /// The names of the parts in `difference` (from `unicors_evaluate_shadowed`),

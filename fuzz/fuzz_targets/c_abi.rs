@@ -26,7 +26,6 @@ use unicors_ffi::status::unicors_status;
 use unicors_ffi::view::unicors_decision_get_view;
 use unicors_fuzz::{FuzzRequest, POLICY_DOCUMENTS, check_decision, policies};
 
-/// The C ABI's policy for a document, or its error count.
 /// Header `index` of a live decision, through `unicors_decision_header_at`.
 fn header_at(decision: *const unicors_decision, index: usize) -> unicors_header {
     let mut got = unicors_header {
@@ -41,6 +40,7 @@ fn header_at(decision: *const unicors_decision, index: usize) -> unicors_header 
     got
 }
 
+/// The C ABI's policy for a document, or its error count.
 fn build(document: &[u8], format: u32) -> Result<*const unicors_policy, usize> {
     let mut policy: *const unicors_policy = ptr::null();
     let mut error: *mut unicors_config_error = ptr::null_mut();
@@ -130,6 +130,12 @@ fuzz_target!(|data: &[u8]| {
         };
         if verdict == 3 {
             assert_eq!(status, unicors_status::InvalidArgument);
+            // SAFETY: a live buffer.
+            let view = unsafe { &*unicors_decision_get_view(decision) };
+            assert_eq!(
+                (view.kind as u32, view.header_count),
+                (unicors_kind::NotCors as u32, 0)
+            );
             break;
         }
         assert_eq!(status, unicors_status::Ok);

@@ -34,6 +34,14 @@
 #define LIT(s) U8(s), (sizeof(s) - 1)
 
 /* A and B differ in every header of an allowed preflight from app.example. */
+/* A buffer's view says: nothing decided (kind NOT_CORS, no header, no status). */
+static int view_is_empty(const unicors_decision *d)
+{
+    const unicors_decision_view *v = unicors_decision_get_view(d);
+    return v != NULL && v->kind == UNICORS_KIND_NOT_CORS && v->header_count == 0 && v->status == 0 &&
+           v->reason_code == NULL && v->vary_bits == 0 && unicors_decision_header_count(d) == 0;
+}
+
 static const char POLICY_A[] = "{\"allow_origins\":[\"https://app.example\",\"https://old.example\"],"
                                "\"allow_methods\":[\"PUT\"],\"allow_headers\":[\"x-a\"],"
                                "\"max_age\":100}";
@@ -135,12 +143,20 @@ static void test_shadow(void)
                  UNICORS_STATUS_NULL_PARAMETER);
     CHECK(difference == 0 && unicors_decision_header_count(d) == 0 &&
           unicors_decision_header_count(sd) == 0);
+    /* The same buffer twice, or one NULL: each buffer given is emptied too. */
+    CHECK_STATUS(shadowed(a, b, preflight, 3, "OPTIONS", d, sd, &difference), UNICORS_STATUS_OK);
     CHECK_STATUS(shadowed(a, b, preflight, 3, "OPTIONS", d, d, &difference),
                  UNICORS_STATUS_INVALID_ARGUMENT);
+    CHECK(view_is_empty(d));
     CHECK_STATUS(shadowed(a, b, preflight, 3, "OPTIONS", NULL, NULL, &difference),
                  UNICORS_STATUS_NULL_PARAMETER);
+    CHECK_STATUS(shadowed(a, b, preflight, 3, "OPTIONS", d, sd, &difference), UNICORS_STATUS_OK);
     CHECK_STATUS(shadowed(a, b, preflight, 3, "OPTIONS", d, NULL, &difference),
                  UNICORS_STATUS_NULL_PARAMETER);
+    CHECK(view_is_empty(d));
+    CHECK_STATUS(shadowed(a, b, preflight, 3, "OPTIONS", NULL, sd, &difference),
+                 UNICORS_STATUS_NULL_PARAMETER);
+    CHECK(view_is_empty(sd));
     unicors_header bad[3] = {preflight[0], preflight[1], {NULL, 4, U8("x"), 1}};
     CHECK_STATUS(shadowed(a, b, preflight, 3, "OPTIONS", d, sd, &difference), UNICORS_STATUS_OK);
     CHECK_STATUS(shadowed(a, b, bad, 3, "OPTIONS", d, sd, &difference),
