@@ -214,6 +214,22 @@ pub fn immediate_response<B: Default>(decision: &Decision<'_>) -> Option<Respons
     Some(response)
 }
 
+/// A preflight's request headers for the tests: Origin
+/// `https://a.example`, method `PUT`.
+#[cfg(test)]
+pub(crate) fn preflight_request() -> HeaderMap {
+    let mut map = HeaderMap::new();
+    map.insert(
+        header::ORIGIN,
+        HeaderValue::from_static("https://a.example"),
+    );
+    map.insert(
+        header::ACCESS_CONTROL_REQUEST_METHOD,
+        HeaderValue::from_static("PUT"),
+    );
+    map
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,15 +272,7 @@ mod tests {
             "allow_origins = [\"https://a.example\"]\nallow_methods = [\"PUT\"]\nallow_credentials = true\nmax_age = 600",
         )
         .unwrap();
-        let mut request = HeaderMap::new();
-        request.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://a.example"),
-        );
-        request.insert(
-            header::ACCESS_CONTROL_REQUEST_METHOD,
-            HeaderValue::from_static("PUT"),
-        );
+        let request = preflight_request();
         let decision = policy.evaluate_headers(&Method::OPTIONS, "/", &request);
         let response: Response<()> = immediate_response(&decision).unwrap();
         // What setting each header on an empty map, then appending Vary, gives.
@@ -319,15 +327,7 @@ mod tests {
         let policy =
             Policy::from_toml("allow_origins = [\"https://a.example\"]\nallow_methods = [\"PUT\"]")
                 .unwrap();
-        let mut map = HeaderMap::new();
-        map.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://a.example"),
-        );
-        map.insert(
-            header::ACCESS_CONTROL_REQUEST_METHOD,
-            HeaderValue::from_static("PUT"),
-        );
+        let map = preflight_request();
         let preflight = policy.evaluate_headers(&Method::OPTIONS, "/x", &map);
         let response: Response<String> = immediate_response(&preflight).expect("answered now");
         assert_eq!(response.status(), StatusCode::NO_CONTENT);

@@ -80,15 +80,7 @@ mod tests {
         )
         .unwrap();
         let values = PolicyValues::new(&policy);
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://a.example"),
-        );
-        headers.insert(
-            header::ACCESS_CONTROL_REQUEST_METHOD,
-            HeaderValue::from_static("PUT"),
-        );
+        let mut headers = crate::http::preflight_request();
         headers.insert(
             header::ACCESS_CONTROL_REQUEST_HEADERS,
             HeaderValue::from_static("x-a,x-b"),
